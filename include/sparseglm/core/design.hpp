@@ -1,0 +1,171 @@
+#pragma once
+// Design-matrix kernels: the only code in the library that knows dense from sparse storage.
+//
+// The solvers reach X only through these few operations, each O(nnz) of what it touches:
+//   col_dot(j, v)         X_j^T v
+//   col_axpy(j, a, v)     v += a * X_j
+//   col_sq_norm(j)        ||X_j||^2
+//   col_weighted_sum(j,f) sum_i X_ij f(i) over the stored entries of column j (for datafits
+//                         whose per-sample gradient is computed on the fly)
+//   transpose_times(v, o) o = X^T v          (the full gradient: one pass over X)
+//   times(w, o)           o = X w
+// `make_design(X)` wraps a user's matrix without copying it whenever its storage allows
+// (column-major dense with unit inner stride, `Eigen::Map` included; compressed column-major
+// sparse); any other expression is evaluated once into storage owned by the view.
+
+#include <cmath>
+#include <concepts>
+#include <memory>
+#include <type_traits>
+
+#include "sparseglm/core/types.hpp"
+
+namespace sparseglm::detail {
+
+template <class Scalar>
+class DenseDesign {
+ public:
+  using ScalarType = Scalar;
+  static constexpr bool is_sparse = false;
+
+  template <class Derived>
+  explicit DenseDesign(const Eigen::MatrixBase<Derived>& X) : X_(X.derived()) {}
+  // A copied Ref would point into the original's evaluated temporary: views stay where made.
+  DenseDesign(const DenseDesign&) = delete;
+  DenseDesign& operator=(const DenseDesign&) = delete;
+
+  Index rows() const { return X_.rows(); }
+  Index cols() const { return X_.cols(); }
+  Index nnz() const { return X_.size(); }
+
+  auto col(Index j) const { return X_.col(j); }
+  Scalar col_dot(Index j, const Vector<Scalar>& v) const { return X_.col(j).dot(v); }
+  void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
+  Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
+  template <class RowFunction>
+  Scalar col_weighted_sum(Index j, RowFunction&& f) const {
+    const auto column = X_.col(j);
+    Scalar sum = 0;
+    for (Index i = 0; i < column.size(); ++i) sum += column[i] * f(i);
+    return sum;
+  }
+  void transpose_times(const Vector<Scalar>& v, Vector<Scalar>& out) const {
+    out.noalias() = X_.transpose() * v;
+  }
+  void times(const Vector<Scalar>& w, Vector<Scalar>& out) const { out.noalias() = X_ * w; }
+  bool all_finite() const { return X_.allFinite(); }
+
+ private:
+  // A const Ref binds to compatible storage without a copy and evaluates anything else once.
+  Eigen::Ref<const Matrix<Scalar>, 0, Eigen::OuterStride<>> X_;
+};
+
+template <class Scalar, class StorageIndex>
+class SparseDesign {
+ public:
+  using ScalarType = Scalar;
+  using Storage = Eigen::SparseMatrix<Scalar, Eigen::ColMajor, StorageIndex>;
+  static constexpr bool is_sparse = true;
+
+  template <class Derived>
+  explicit SparseDesign(const Eigen::SparseMatrixBase<Derived>& X) {
+    if constexpr (is_compressed_col_major<Derived>()) {
+      if (X.derived().isCompressed()) {
+        bind(X.derived());
+        return;
+      }
+    }
+    owned_ = std::make_shared<Storage>(X.derived());
+    owned_->makeCompressed();
+    bind(*owned_);
+  }
+
+  Index rows() const { return rows_; }
+  Index cols() const { return cols_; }
+  Index nnz() const { return static_cast<Index>(outer_[cols_]); }
+
+  Scalar col_dot(Index j, const Vector<Scalar>& v) const {
+    Scalar sum = 0;
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * v[inner_[k]];
+    return sum;
+  }
+  void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const {
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) v[inner_[k]] += a * values_[k];
+  }
+  template <class RowFunction>
+  Scalar col_weighted_sum(Index j, RowFunction&& f) const {
+    Scalar sum = 0;
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * f(Index(inner_[k]));
+    return sum;
+  }
+  Scalar col_sq_norm(Index j) const {
+    Scalar sum = 0;
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * values_[k];
+    return sum;
+  }
+  void transpose_times(const Vector<Scalar>& v, Vector<Scalar>& out) const {
+    out.resize(cols_);
+    for (Index j = 0; j < cols_; ++j) out[j] = col_dot(j, v);
+  }
+  void times(const Vector<Scalar>& w, Vector<Scalar>& out) const {
+    out.setZero(rows_);
+    for (Index j = 0; j < cols_; ++j)
+      if (w[j] != Scalar(0)) col_axpy(j, w[j], out);
+  }
+  bool all_finite() const {
+    for (Index k = 0; k < nnz(); ++k)
+      if (!std::isfinite(values_[k])) return false;
+    return true;
+  }
+
+ private:
+  template <class Derived>
+  static constexpr bool is_compressed_col_major() {
+    return std::is_base_of_v<Eigen::SparseCompressedBase<Derived>, Derived> &&
+           !(Derived::Flags & Eigen::RowMajorBit) &&
+           std::is_same_v<typename Derived::StorageIndex, StorageIndex>;
+  }
+
+  template <class Compressed>
+  void bind(const Compressed& X) {
+    rows_ = X.rows();
+    cols_ = X.cols();
+    outer_ = X.outerIndexPtr();
+    inner_ = X.innerIndexPtr();
+    values_ = X.valuePtr();
+  }
+
+  std::shared_ptr<Storage> owned_;  // set only when the input had to be converted
+  Index rows_ = 0;
+  Index cols_ = 0;
+  const StorageIndex* outer_ = nullptr;
+  const StorageIndex* inner_ = nullptr;
+  const Scalar* values_ = nullptr;
+};
+
+template <class Derived>
+auto make_design(const Eigen::MatrixBase<Derived>& X) {
+  using Scalar = typename Derived::Scalar;
+  static_assert(std::is_floating_point_v<Scalar>, "sparseglm: the design's scalar must be float or double");
+  return DenseDesign<Scalar>(X);
+}
+
+template <class Derived>
+auto make_design(const Eigen::SparseMatrixBase<Derived>& X) {
+  using Scalar = typename Derived::Scalar;
+  static_assert(std::is_floating_point_v<Scalar>, "sparseglm: the design's scalar must be float or double");
+  return SparseDesign<Scalar, typename Derived::StorageIndex>(X);
+}
+
+template <class D>
+concept DesignView = requires(const D& X, const Vector<typename D::ScalarType>& v,
+                              Vector<typename D::ScalarType>& out, Index j) {
+  { X.rows() } -> std::convertible_to<Index>;
+  { X.cols() } -> std::convertible_to<Index>;
+  { X.col_dot(j, v) } -> std::convertible_to<typename D::ScalarType>;
+  X.col_axpy(j, typename D::ScalarType(1), out);
+  X.transpose_times(v, out);
+  X.times(v, out);
+};
+
+}  // namespace sparseglm::detail

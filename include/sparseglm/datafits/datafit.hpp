@@ -1,0 +1,54 @@
+#pragma once
+// The Datafit concept: the smooth part F of P(w, b) = F(Xw + b*1) + G(w).
+//
+// F(w) = (1/n) sum_i f(y_i, (Xw)_i). The solver keeps Xw (the intercept included) up to date
+// and asks a datafit for:
+//   initialize(X, y)              precompute the per-feature Lipschitz constants L_j (and any
+//                                 per-design cache); called once per design, reused by warm
+//                                 starts and paths. Cost: one pass over X.
+//   value(y, Xw)                  F. Cost O(n).
+//   gradient_j(X, y, Xw, j)       dF/dw_j = X_j^T grad f(Xw). Cost O(nnz(X_j)).
+//   raw_gradient(y, Xw, out)      the n-vector grad f(Xw), so that the full gradient is the one
+//                                 product X^T out. Cost O(n).
+//   lipschitz(j)                  L_j, a bound on d2F/dw_j^2 (0 for an all-zero column).
+//   intercept_step(y, Xw)         the step that moves the intercept towards its optimum given
+//                                 the rest: b <- b - step. Cost O(n).
+// Optional:
+//   prepare_target(y)             checks the targets and returns them in the form the datafit
+//                                 computes with (Logistic maps {0, 1} labels to {-1, +1}).
+//
+// Datafits are plain classes whose members are templates on the design, so one object works
+// for float and double designs, dense or sparse; their state (L_j) is kept in double.
+
+#include <concepts>
+
+#include "sparseglm/core/design.hpp"
+
+namespace sparseglm {
+
+template <class F, class Design>
+concept Datafit = detail::DesignView<Design> &&
+    requires(F datafit, const F& const_datafit, const Design& X, const Vector<typename Design::ScalarType>& y,
+             const Vector<typename Design::ScalarType>& Xw, Vector<typename Design::ScalarType>& out, Index j) {
+  datafit.initialize(X, y);
+  { const_datafit.value(y, Xw) } -> std::convertible_to<typename Design::ScalarType>;
+  { const_datafit.gradient_j(X, y, Xw, j) } -> std::convertible_to<typename Design::ScalarType>;
+  const_datafit.raw_gradient(y, Xw, out);
+  { const_datafit.lipschitz(j) } -> std::convertible_to<double>;
+  { const_datafit.intercept_step(y, Xw) } -> std::convertible_to<typename Design::ScalarType>;
+};
+
+namespace detail {
+
+/// The targets as the datafit computes with them: prepare_target(y) when the datafit has one.
+template <class F, class Scalar>
+Vector<Scalar> prepare_target(const F& datafit, const Vector<Scalar>& y) {
+  if constexpr (requires { datafit.prepare_target(y); }) {
+    return datafit.prepare_target(y);
+  } else {
+    return y;
+  }
+}
+
+}  // namespace detail
+}  // namespace sparseglm

@@ -1,0 +1,52 @@
+#pragma once
+// Least squares: F(w) = ||y - Xw||^2 / (2n).
+//   grad f_i = (z_i - y_i) / n,  L_j = ||X_j||^2 / n,  intercept step = mean(Xw - y).
+// X_j^T y is cached at initialize so that one CD update costs one column dot product:
+//   dF/dw_j = (X_j^T Xw - X_j^T y) / n.
+
+#include <Eigen/Core>
+
+#include "sparseglm/core/types.hpp"
+
+namespace sparseglm::datafits {
+
+class Quadratic {
+ public:
+  template <class Design, class Scalar>
+  void initialize(const Design& X, const Vector<Scalar>& y) {
+    const Index n = X.rows();
+    lipschitz_.resize(X.cols());
+    Vector<Scalar> Xty(X.cols());
+    X.transpose_times(y, Xty);
+    Xty_ = Xty.template cast<double>();
+    for (Index j = 0; j < X.cols(); ++j) lipschitz_[j] = double(X.col_sq_norm(j)) / double(n);
+  }
+
+  template <class Scalar>
+  Scalar value(const Vector<Scalar>& y, const Vector<Scalar>& Xw) const {
+    return (y - Xw).squaredNorm() / Scalar(2 * y.size());
+  }
+
+  template <class Design, class Scalar>
+  Scalar gradient_j(const Design& X, const Vector<Scalar>&, const Vector<Scalar>& Xw, Index j) const {
+    return (X.col_dot(j, Xw) - Scalar(Xty_[j])) / Scalar(Xw.size());
+  }
+
+  template <class Scalar>
+  void raw_gradient(const Vector<Scalar>& y, const Vector<Scalar>& Xw, Vector<Scalar>& out) const {
+    out = (Xw - y) / Scalar(y.size());
+  }
+
+  double lipschitz(Index j) const { return lipschitz_[j]; }
+
+  template <class Scalar>
+  Scalar intercept_step(const Vector<Scalar>& y, const Vector<Scalar>& Xw) const {
+    return (Xw - y).mean();
+  }
+
+ private:
+  Eigen::VectorXd lipschitz_;
+  Eigen::VectorXd Xty_;
+};
+
+}  // namespace sparseglm::datafits

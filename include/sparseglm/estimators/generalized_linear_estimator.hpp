@@ -1,0 +1,96 @@
+#pragma once
+// GeneralizedLinearEstimator<Datafit, Penalty>: a scikit-learn style model around sparseglm::solve.
+//
+//   sparseglm::GeneralizedLinearEstimator model(datafits::Quadratic{}, penalties::L1{0.1});
+//   model.fit(X, y);            // dense, sparse or Map; float or double
+//   model.coef(); model.intercept(); model.predict(X_new);
+//
+// Coefficients are kept in double whatever the design's scalar; predictions are computed in
+// the scalar of the matrix passed to predict. With warm_start on, fit starts from the last
+// solution (e.g. when alpha is lowered step by step).
+
+#include <string>
+#include <utility>
+
+#include "sparseglm/core/error.hpp"
+#include "sparseglm/solvers/solve.hpp"
+
+namespace sparseglm {
+
+/// Figures of the last fit, independent of the design's scalar.
+struct FitSummary {
+  double objective = 0;
+  double stop_crit = 0;
+  int n_iter = 0;
+  int n_epochs = 0;
+  SolverStatus status = SolverStatus::converged;
+  bool converged() const { return status == SolverStatus::converged; }
+};
+
+template <class DatafitType, class PenaltyType>
+class GeneralizedLinearEstimator {
+ public:
+  GeneralizedLinearEstimator(DatafitType datafit, PenaltyType penalty, SolverOptions options = {})
+      : datafit_(std::move(datafit)), penalty_(std::move(penalty)), options_(std::move(options)) {}
+
+  template <class XDerived, class YDerived>
+  GeneralizedLinearEstimator& fit(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y) {
+    const bool warm = warm_start_ && fitted_ && coef_.size() == X.cols();
+    const auto result = warm ? solve(X, y, datafit_, penalty_, options_, coef_, intercept_)
+                             : solve(X, y, datafit_, penalty_, options_);
+    coef_ = result.coef.template cast<double>();
+    intercept_ = double(result.intercept);
+    summary_ = FitSummary{double(result.objective), double(result.stop_crit), result.n_iter, result.n_epochs,
+                          result.status};
+    fitted_ = true;
+    return *this;
+  }
+
+  /// Xw + b, in the scalar of X.
+  template <class XDerived>
+  Vector<typename XDerived::Scalar> decision_function(const Eigen::EigenBase<XDerived>& X) const {
+    using Scalar = typename XDerived::Scalar;
+    if (!fitted_) detail::throw_invalid("model", "is not fitted yet: call fit first");
+    detail::check_length("X", X.cols(), coef_.size(), "the number of coefficients of the fitted model");
+    Vector<Scalar> scores = X.derived() * coef_.template cast<Scalar>();
+    scores.array() += Scalar(intercept_);
+    return scores;
+  }
+
+  const Eigen::VectorXd& coef() const { return coef_; }
+  double intercept() const { return intercept_; }
+  bool is_fitted() const { return fitted_; }
+  const FitSummary& summary() const { return summary_; }
+
+  const DatafitType& datafit() const { return datafit_; }
+  const PenaltyType& penalty() const { return penalty_; }
+  void set_penalty(PenaltyType penalty) { penalty_ = std::move(penalty); }
+  const SolverOptions& options() const { return options_; }
+  SolverOptions& options() { return options_; }
+  void set_warm_start(bool warm_start) { warm_start_ = warm_start; }
+  bool warm_start() const { return warm_start_; }
+
+ private:
+  DatafitType datafit_;
+  PenaltyType penalty_;
+  SolverOptions options_;
+  bool warm_start_ = false;
+  bool fitted_ = false;
+  Eigen::VectorXd coef_;
+  double intercept_ = 0;
+  FitSummary summary_;
+};
+
+/// A regression estimator: predict(X) = Xw + b.
+template <class DatafitType, class PenaltyType>
+class LinearRegressor : public GeneralizedLinearEstimator<DatafitType, PenaltyType> {
+ public:
+  using GeneralizedLinearEstimator<DatafitType, PenaltyType>::GeneralizedLinearEstimator;
+
+  template <class XDerived>
+  Vector<typename XDerived::Scalar> predict(const Eigen::EigenBase<XDerived>& X) const {
+    return this->decision_function(X);
+  }
+};
+
+}  // namespace sparseglm

@@ -1,0 +1,55 @@
+#pragma once
+// Options of the working-set coordinate-descent solver, every field with its default.
+
+#include <cmath>
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+#include "sparseglm/core/error.hpp"
+
+namespace sparseglm {
+
+/// What the solver reports after each outer iteration (to `SolverOptions::callback`).
+struct IterationInfo {
+  int iteration;          ///< outer iterations done so far (1 after the first criterion)
+  int epochs;             ///< coordinate-descent epochs done so far
+  double objective;       ///< P(w, b) at the current iterate
+  double stop_crit;       ///< optimality criterion at the current iterate
+  long working_set_size;  ///< size of the working set about to be solved (0 when stopping)
+};
+
+struct SolverOptions {
+  /// Stop when the optimality criterion max_j dist(-grad_j, dg_j(w_j)) (and |dF/db| when an
+  /// intercept is fitted) is <= tol. Absolute, in the units of the gradient. Must be > 0.
+  double tol = 1e-4;
+  /// Outer iterations (full-gradient passes, each followed by a working-set solve). >= 1.
+  int max_iter = 50;
+  /// Coordinate-descent epochs over all working sets of the fit together. >= 1.
+  int max_epochs = 50000;
+  /// Smallest working-set size (penalised features beyond the unpenalised ones). >= 1.
+  int p0 = 10;
+  /// Fit an unpenalised intercept b.
+  bool fit_intercept = true;
+  /// Anderson acceleration: iterates combined per extrapolation (0 turns it off).
+  int anderson_memory = 5;
+  /// 0: silent. 1: one line per outer iteration. 2: also the inner criteria. Written to `log`.
+  int verbosity = 0;
+  /// Where verbosity > 0 writes; nullptr means std::clog.
+  std::ostream* log = nullptr;
+  /// Called after each outer iteration; returning false stops the fit (status stopped_by_callback).
+  std::function<bool(const IterationInfo&)> callback;
+
+  /// Throws sparseglm::invalid_argument naming the first field out of its range.
+  void validate() const {
+    if (!(tol > 0) || !std::isfinite(tol)) detail::throw_invalid("tol", "must be finite and > 0, got " + std::to_string(tol));
+    if (max_iter < 1) detail::throw_invalid("max_iter", "must be >= 1, got " + std::to_string(max_iter));
+    if (max_epochs < 1) detail::throw_invalid("max_epochs", "must be >= 1, got " + std::to_string(max_epochs));
+    if (p0 < 1) detail::throw_invalid("p0", "must be >= 1, got " + std::to_string(p0));
+    if (anderson_memory < 0 || anderson_memory == 1 || anderson_memory > 50)
+      detail::throw_invalid("anderson_memory", "must be 0 (off) or in [2, 50], got " + std::to_string(anderson_memory));
+    if (verbosity < 0) detail::throw_invalid("verbosity", "must be >= 0, got " + std::to_string(verbosity));
+  }
+};
+
+}  // namespace sparseglm
