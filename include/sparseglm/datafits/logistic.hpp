@@ -71,6 +71,19 @@ class Logistic {
 
   double lipschitz(Index j) const { return lipschitz_[j]; }
 
+  /// Dual objective term -sum_i f_i^*(-theta_i) = -(1/n) sum_i H(t_i), t_i = n y_i theta_i in
+  /// [0, 1], H(t) = t log t + (1 - t) log(1 - t) (for duality_gap.hpp; t is clipped to [0, 1]).
+  template <class Scalar>
+  Scalar dual_value(const Vector<Scalar>& y, const Vector<Scalar>& theta) const {
+    const auto x_log_x = [](Scalar x) { return x > Scalar(0) ? x * std::log(x) : Scalar(0); };
+    Scalar sum = 0;
+    for (Index i = 0; i < y.size(); ++i) {
+      const Scalar t = std::clamp(Scalar(y.size()) * y[i] * theta[i], Scalar(0), Scalar(1));
+      sum += x_log_x(t) + x_log_x(Scalar(1) - t);
+    }
+    return -sum / Scalar(y.size());
+  }
+
   template <class Scalar>
   Scalar intercept_step(const Vector<Scalar>& y, const Vector<Scalar>& Xw) const {
     Scalar gradient = 0, hessian = 0;

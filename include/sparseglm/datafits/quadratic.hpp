@@ -39,6 +39,13 @@ class Quadratic {
 
   double lipschitz(Index j) const { return lipschitz_[j]; }
 
+  /// Dual objective term -sum_i f_i^*(-theta_i) = sum_i (theta_i y_i - n theta_i^2 / 2), for
+  /// duality gaps (duality_gap.hpp).
+  template <class Scalar>
+  Scalar dual_value(const Vector<Scalar>& y, const Vector<Scalar>& theta) const {
+    return theta.dot(y) - Scalar(y.size()) * theta.squaredNorm() / Scalar(2);
+  }
+
   template <class Scalar>
   Scalar intercept_step(const Vector<Scalar>& y, const Vector<Scalar>& Xw) const {
     return (Xw - y).mean();

@@ -40,6 +40,24 @@ class ElasticNet {
     return std::abs(grad_j + l1_strength<Scalar>() * detail::sign(w_j) + l2_strength<Scalar>() * w_j);
   }
   bool is_penalized(Index) const { return true; }
+
+  /// For duality gaps: G^*(v) = sum_j ST(v_j, alpha r)^2 / (2 alpha (1 - r)), finite everywhere
+  /// when r < 1; when r = 1 it is the L1 indicator and v must be scaled into ||v||_inf <= alpha.
+  template <class Scalar>
+  Scalar dual_scaling(const Vector<Scalar>& v) const {
+    const Scalar norm = v.template lpNorm<Eigen::Infinity>();
+    return (l1_ratio_ == 1 && norm > l1_strength<Scalar>()) ? l1_strength<Scalar>() / norm : Scalar(1);
+  }
+  template <class Scalar>
+  Scalar conjugate(const Vector<Scalar>& v) const {
+    if (l1_ratio_ == 1 || alpha_ == 0) return Scalar(0);
+    Scalar sum = 0;
+    for (Index j = 0; j < v.size(); ++j) {
+      const Scalar excess = detail::soft_threshold(v[j], l1_strength<Scalar>());
+      sum += excess * excess;
+    }
+    return sum / (Scalar(2) * l2_strength<Scalar>());
+  }
   template <class Scalar>
   double alpha_max(const Vector<Scalar>& grad0) const {
     return double(grad0.template lpNorm<Eigen::Infinity>()) / l1_ratio_;

@@ -32,6 +32,18 @@ class L1 {
     return std::abs(grad_j + Scalar(alpha_) * detail::sign(w_j));
   }
   bool is_penalized(Index) const { return true; }
+
+  /// For duality gaps: the largest s <= 1 with s v in the domain of G^* (||s v||_inf <= alpha),
+  /// and G^*(v) there (0).
+  template <class Scalar>
+  Scalar dual_scaling(const Vector<Scalar>& v) const {
+    const Scalar norm = v.template lpNorm<Eigen::Infinity>();
+    return norm > Scalar(alpha_) ? Scalar(alpha_) / norm : Scalar(1);
+  }
+  template <class Scalar>
+  Scalar conjugate(const Vector<Scalar>&) const {
+    return Scalar(0);
+  }
   template <class Scalar>
   double alpha_max(const Vector<Scalar>& grad0) const {
     return double(grad0.template lpNorm<Eigen::Infinity>());

@@ -86,7 +86,7 @@ class AndersonCD {
       }
       select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
       const Scalar inner_tol = size == w_.size() ? Scalar(options_.tol) : Scalar(0.3) * stop_crit;
-      solve_working_set(working_set_, inner_tol, options_.max_epochs);
+      solve_working_set(working_set_, {inner_tol, options_.max_epochs, 10, options_.anderson_memory});
     }
     result.coef = w_;
     result.intercept = b_;
@@ -180,36 +180,45 @@ class AndersonCD {
     }
   }
 
-  // CD on the working set until its criterion (checked every `check_every` epochs) is <= tol
-  // or the epoch budget `epoch_limit` (counted over the whole fit) is spent.
-  void solve_working_set(const std::vector<Index>& working_set, Scalar tol, int epoch_limit, int check_every = 10) {
+  struct InnerLoopSettings {
+    Scalar tol;           // stop when the working set's criterion is <= tol
+    int epoch_limit;      // ... or when the fit's epoch count reaches epoch_limit
+    int check_every;      // epochs between two evaluations of the criterion
+    int anderson_memory;  // 0: no extrapolation
+  };
+
+  // CD epochs on the working set with Anderson extrapolation.
+  void solve_working_set(const std::vector<Index>& working_set, const InnerLoopSettings& settings) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
     stacked_extrapolated_.resize(size + 1);
     Xw_extrapolated_.resize(Xw_.size());
-    anderson_.reset(size + 1, Xw_.size(), options_.anderson_memory);
-    for (int epoch = 1; epochs_ < epoch_limit; ++epoch) {
+    anderson_.reset(size + 1, Xw_.size(), settings.anderson_memory);
+    for (int epoch = 1; epochs_ < settings.epoch_limit; ++epoch) {
       coordinate_descent_epoch(working_set);
       ++epochs_;
       extrapolate(working_set);
-      if (epoch % check_every == 0) {
+      if (epoch % settings.check_every == 0) {
         const Scalar criterion = working_set_criterion(working_set);
         if (options_.verbosity >= 2) log() << "    epoch " << epoch << ": working-set criterion " << criterion << '\n';
-        if (criterion <= tol || !std::isfinite(criterion)) return;
+        if (criterion <= settings.tol || !std::isfinite(criterion)) return;
       }
     }
   }
 
   // Intercept and unpenalised features at their optimum with the penalised coefficients held
   // at 0, to a relative accuracy near machine precision: this point decides alpha_max and the
-  // exact null model for alpha >= alpha_max.
+  // exact null model for alpha >= alpha_max. Its settings do not depend on the caller's options
+  // so that alpha_max() and solve() reach the very same point.
   void fit_null_model() {
     if (unpenalized_.empty() && !options_.fit_intercept) return;
     constexpr int null_model_epochs = 1000;
+    constexpr int null_model_anderson_memory = 5;
     const Scalar initial = working_set_criterion(unpenalized_);
     const Scalar tol = Scalar(10) * std::numeric_limits<Scalar>::epsilon() * std::max(Scalar(1), initial);
     if (initial <= tol) return;
-    solve_working_set(unpenalized_, tol, std::min(options_.max_epochs, epochs_ + null_model_epochs), 1);
+    solve_working_set(unpenalized_, {tol, std::min(options_.max_epochs, epochs_ + null_model_epochs), 1,
+                                     null_model_anderson_memory});
   }
 
   void save_finite_iterate() {
