@@ -27,7 +27,8 @@ double alpha_max(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YD
   datafit.initialize(design, target);
   SolverOptions options;
   options.fit_intercept = fit_intercept;
-  detail::AndersonCD solver(design, target, datafit, penalty, options);
+  const auto constants = detail::coordinate_constants(design, datafit, fit_intercept);
+  detail::AndersonCD solver(design, target, datafit, penalty, options, constants);
   return penalty.alpha_max(solver.null_model_gradient());
 }
 
@@ -77,6 +78,7 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
   const auto target = detail::checked_target(design, y, datafit);
   detail::validate_penalty(penalty, design.cols());
   datafit.initialize(design, target);
+  const auto constants = detail::coordinate_constants(design, datafit, options.fit_intercept);
 
   const Index p = design.cols(), n_alphas = alphas.size();
   PathResult<Scalar> result;
@@ -89,7 +91,8 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
   Scalar b = 0;
   for (Index k = 0; k < n_alphas; ++k) {
     const PenaltyType penalty_k = penalty.with_alpha(alphas[k]);
-    detail::AndersonCD<Design, DatafitType, PenaltyType> solver(design, target, datafit, penalty_k, options);
+    detail::AndersonCD<Design, DatafitType, PenaltyType> solver(design, target, datafit, penalty_k, options,
+                                                                constants);
     const SolverResult<Scalar> fit = solver.run(w, b);
     w = fit.coef;
     b = fit.intercept;

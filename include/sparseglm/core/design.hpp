@@ -7,6 +7,11 @@
 //   col_sq_norm(j)        ||X_j||^2
 //   col_weighted_sum(j,f) sum_i X_ij f(i) over the stored entries of column j (for datafits
 //                         whose per-sample gradient is computed on the fly)
+//   col_mean(j)           mean_i X_ij
+// Dense designs also have the O(n) kernels of centred coordinate descent, which sparse designs
+// cannot afford (solvers/coordinate_constants.hpp):
+//   col_centered_axpy(j, a, m, v)       v += a * (X_j - m)
+//   col_weighted_sum_and_total(j, f)    (sum_i X_ij f(i), sum_i f(i))
 //   transpose_times(v, o) o = X^T v          (the full gradient: one pass over X)
 //   times(w, o)           o = X w
 // `make_design(X)` wraps a user's matrix without copying it whenever its storage allows
@@ -17,6 +22,7 @@
 #include <concepts>
 #include <memory>
 #include <type_traits>
+#include <utility>
 
 #include "sparseglm/core/types.hpp"
 
@@ -42,12 +48,27 @@ class DenseDesign {
   Scalar col_dot(Index j, const Vector<Scalar>& v) const { return X_.col(j).dot(v); }
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
+  Scalar col_mean(Index j) const { return X_.col(j).mean(); }
+  void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
+    v.array() += a * (X_.col(j).array() - mean);
+  }
   template <class RowFunction>
   Scalar col_weighted_sum(Index j, RowFunction&& f) const {
     const auto column = X_.col(j);
     Scalar sum = 0;
     for (Index i = 0; i < column.size(); ++i) sum += column[i] * f(i);
     return sum;
+  }
+  template <class RowFunction>
+  std::pair<Scalar, Scalar> col_weighted_sum_and_total(Index j, RowFunction&& f) const {
+    const auto column = X_.col(j);
+    Scalar sum = 0, total = 0;
+    for (Index i = 0; i < column.size(); ++i) {
+      const Scalar value = f(i);
+      sum += column[i] * value;
+      total += value;
+    }
+    return {sum, total};
   }
   void transpose_times(const Vector<Scalar>& v, Vector<Scalar>& out) const {
     out.noalias() = X_.transpose() * v;
@@ -102,6 +123,11 @@ class SparseDesign {
     Scalar sum = 0;
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * values_[k];
     return sum;
+  }
+  Scalar col_mean(Index j) const {
+    Scalar sum = 0;
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k];
+    return sum / Scalar(rows_);
   }
   void transpose_times(const Vector<Scalar>& v, Vector<Scalar>& out) const {
     out.resize(cols_);

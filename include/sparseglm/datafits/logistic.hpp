@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "sparseglm/core/error.hpp"
 #include "sparseglm/core/math.hpp"
@@ -60,6 +61,15 @@ class Logistic {
   Scalar gradient_j(const Design& X, const Vector<Scalar>& y, const Vector<Scalar>& Xw, Index j) const {
     const Scalar sum = X.col_weighted_sum(j, [&](Index i) { return -y[i] * detail::sigmoid(-y[i] * Xw[i]); });
     return sum / Scalar(y.size());
+  }
+
+  /// (dF/dw_j, dF/db) in one pass over the rows, for dense designs.
+  template <class Design, class Scalar>
+  std::pair<Scalar, Scalar> gradient_j_and_intercept(const Design& X, const Vector<Scalar>& y,
+                                                     const Vector<Scalar>& Xw, Index j) const {
+    const auto [sum, total] =
+        X.col_weighted_sum_and_total(j, [&](Index i) { return -y[i] * detail::sigmoid(-y[i] * Xw[i]); });
+    return {sum / Scalar(y.size()), total / Scalar(y.size())};
   }
 
   template <class Scalar>

@@ -3,9 +3,8 @@
 //
 // Keeps the last K+1 iterates x_0..x_K; with the differences U = [x_1 - x_0, ..., x_K - x_{K-1}]
 // it solves (U^T U + lambda I) z = 1 and proposes sum_k c_k x_{k+1}, c = z / sum(z).
-// The linear image X x (here Xw) is combined with the same weights, so that the proposal costs
-// O(K (dim + n)) instead of a product with X. The caller keeps the proposal only if it lowers
-// the objective. The buffer restarts after every proposal.
+// The caller keeps the proposal only if it lowers the objective. The buffer restarts after
+// every proposal.
 // Bertrand & Massias, "Anderson acceleration of coordinate descent", AISTATS 2021.
 
 #include <Eigen/Cholesky>
@@ -19,24 +18,22 @@ namespace sparseglm::detail {
 template <class Scalar>
 class AndersonAccelerator {
  public:
-  /// Sizes the buffers for iterates of dimension `dim` whose images have dimension `n`.
-  void reset(Index dim, Index n, int memory) {
+  /// Sizes the buffers for iterates of dimension `dim`.
+  void reset(Index dim, int memory) {
     memory_ = memory;
     count_ = 0;
     if (memory_ == 0) return;
     iterates_.resize(dim, memory_ + 1);
-    images_.resize(n, memory_ + 1);
     differences_.resize(dim, memory_);
     gram_.resize(memory_, memory_);
     weights_.resize(memory_);
   }
 
-  /// Records (x, Xx). When K+1 iterates are stored, writes the extrapolated point into
-  /// (x_out, image_out), restarts the buffer and returns true.
-  bool push(const Vector<Scalar>& x, const Vector<Scalar>& image, Vector<Scalar>& x_out, Vector<Scalar>& image_out) {
+  /// Records x. When K+1 iterates are stored, writes the extrapolated point into x_out,
+  /// restarts the buffer and returns true.
+  bool push(const Vector<Scalar>& x, Vector<Scalar>& x_out) {
     if (memory_ == 0) return false;
     iterates_.col(count_) = x;
-    images_.col(count_) = image;
     if (++count_ <= memory_) return false;
     count_ = 0;
 
@@ -50,15 +47,13 @@ class AndersonAccelerator {
     if (!std::isfinite(total) || total == Scalar(0)) return false;
     weights_ /= total;
     x_out.noalias() = iterates_.rightCols(memory_) * weights_;
-    image_out.noalias() = images_.rightCols(memory_) * weights_;
-    return x_out.allFinite() && image_out.allFinite();
+    return x_out.allFinite();
   }
 
  private:
   int memory_ = 0;
   int count_ = 0;
   Matrix<Scalar> iterates_;
-  Matrix<Scalar> images_;
   Matrix<Scalar> differences_;
   Matrix<Scalar> gram_;
   Vector<Scalar> weights_;

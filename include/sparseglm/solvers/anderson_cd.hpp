@@ -16,10 +16,12 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
+#include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/result.hpp"
 #include "sparseglm/solvers/working_set.hpp"
@@ -27,18 +29,16 @@
 namespace sparseglm::detail {
 
 /// One fit of an initialised datafit and a penalty on a validated problem. X, y, the datafit,
-/// the penalty and the options must outlive the object.
+/// the penalty, the options and the coordinate constants must outlive the object.
 template <class Design, class DatafitType, class PenaltyType>
 class AndersonCD {
  public:
   using Scalar = typename Design::ScalarType;
 
   AndersonCD(const Design& X, const Vector<Scalar>& y, const DatafitType& datafit, const PenaltyType& penalty,
-             const SolverOptions& options)
-      : X_(X), y_(y), datafit_(datafit), penalty_(penalty), options_(options) {
+             const SolverOptions& options, const CoordinateConstants<Scalar>& constants)
+      : X_(X), y_(y), datafit_(datafit), penalty_(penalty), options_(options), constants_(constants) {
     const Index p = X.cols();
-    lipschitz_.resize(p);
-    for (Index j = 0; j < p; ++j) lipschitz_[j] = Scalar(datafit.lipschitz(j));
     for (Index j = 0; j < p; ++j)
       if (!penalty.is_penalized(j)) unpenalized_.push_back(j);
     raw_gradient_.resize(X.rows());
@@ -50,13 +50,13 @@ class AndersonCD {
   SolverResult<Scalar> run(const Vector<Scalar>& w0, Scalar b0) {
     w_ = w0;
     b_ = options_.fit_intercept ? b0 : Scalar(0);
-    X_.times(w_, Xw_);
-    Xw_.array() += b_;
+    recompute_predictions();
     if (penalized_part_is_zero()) fit_null_model();
 
     SolverResult<Scalar> result;
     Scalar stop_crit = 0;
     for (int iteration = 1;; ++iteration) {
+      if (iteration > 1) recompute_predictions();
       stop_crit = full_criterion();
       result.n_iter = iteration;
       if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
@@ -144,8 +144,14 @@ class AndersonCD {
 
   void coordinate_descent_epoch(const std::vector<Index>& working_set) {
     for (const Index j : working_set) {
-      const Scalar lipschitz = lipschitz_[j];
+      const Scalar lipschitz = constants_.lipschitz[j];
       if (lipschitz == Scalar(0)) continue;
+      if constexpr (!Design::is_sparse) {
+        if (constants_.centered) {
+          centered_update(j, lipschitz);
+          continue;
+        }
+      }
       const Scalar old_value = w_[j];
       const Scalar gradient = datafit_.gradient_j(X_, y_, Xw_, j);
       const Scalar new_value = penalty_.prox_1d(old_value - gradient / lipschitz, Scalar(1) / lipschitz, j);
@@ -163,16 +169,49 @@ class AndersonCD {
     }
   }
 
-  // Anderson extrapolation of (w_ws, b) and Xw; kept only if it lowers the objective.
+  // Moves (w_j, b) along (1, -mean_j): a prox step on the centred column (coordinate_constants.hpp).
+  void centered_update(Index j, Scalar lipschitz) {
+    const Scalar mean = constants_.column_means[j];
+    const auto [gradient_j, gradient_b] = gradient_j_and_intercept(j);
+    const Scalar old_value = w_[j];
+    const Scalar gradient = gradient_j - mean * gradient_b;
+    const Scalar new_value = penalty_.prox_1d(old_value - gradient / lipschitz, Scalar(1) / lipschitz, j);
+    if (new_value == old_value) return;
+    const Scalar delta = new_value - old_value;
+    X_.col_centered_axpy(j, delta, mean, Xw_);
+    w_[j] = new_value;
+    b_ -= delta * mean;
+  }
+
+  std::pair<Scalar, Scalar> gradient_j_and_intercept(Index j) {
+    if constexpr (requires { datafit_.gradient_j_and_intercept(X_, y_, Xw_, j); }) {
+      return datafit_.gradient_j_and_intercept(X_, y_, Xw_, j);
+    } else {
+      datafit_.raw_gradient(y_, Xw_, raw_gradient_);
+      return {datafit_.gradient_j(X_, y_, Xw_, j), raw_gradient_.sum()};
+    }
+  }
+
+  // Anderson extrapolation of (w_ws, b); kept only if it lowers the objective. The proposal's
+  // Xw is rebuilt from the change of each coefficient (O(nnz(X_ws))): combining the stored Xw
+  // with Anderson's weights, which can be large and of both signs, loses the digits that
+  // ill-conditioned problems need, and the solver would then converge to a wrong point.
   void extrapolate(const std::vector<Index>& working_set) {
     const Index size = Index(working_set.size());
     for (Index k = 0; k < size; ++k) stacked_[k] = w_[working_set[k]];
     stacked_[size] = b_;
-    if (!anderson_.push(stacked_, Xw_, stacked_extrapolated_, Xw_extrapolated_)) return;
+    if (!anderson_.push(stacked_, stacked_extrapolated_)) return;
+    Xw_extrapolated_ = Xw_;
+    for (Index k = 0; k < size; ++k) {
+      const Scalar change = stacked_extrapolated_[k] - stacked_[k];
+      if (change != Scalar(0)) X_.col_axpy(working_set[k], change, Xw_extrapolated_);
+    }
+    Xw_extrapolated_.array() += stacked_extrapolated_[size] - b_;
     const Scalar current = objective();
     for (Index k = 0; k < size; ++k) w_[working_set[k]] = stacked_extrapolated_[k];
     const Scalar extrapolated = datafit_.value(y_, Xw_extrapolated_) + penalty_.value(w_);
-    if (extrapolated < current) {
+    const Scalar rounding = Scalar(100) * std::numeric_limits<Scalar>::epsilon() * std::abs(current);
+    if (extrapolated < current - rounding) {
       Xw_.swap(Xw_extrapolated_);
       b_ = stacked_extrapolated_[size];
     } else {
@@ -193,7 +232,7 @@ class AndersonCD {
     stacked_.resize(size + 1);
     stacked_extrapolated_.resize(size + 1);
     Xw_extrapolated_.resize(Xw_.size());
-    anderson_.reset(size + 1, Xw_.size(), settings.anderson_memory);
+    anderson_.reset(size + 1, settings.anderson_memory);
     for (int epoch = 1; epochs_ < settings.epoch_limit; ++epoch) {
       coordinate_descent_epoch(working_set);
       ++epochs_;
@@ -233,8 +272,15 @@ class AndersonCD {
     }
     w_ = last_finite_w_;
     b_ = last_finite_b_;
-    X_.times(w_, Xw_);
-    Xw_.array() += b_;
+    recompute_predictions();
+  }
+
+  // Xw + b from the non-zero coefficients, O(n nnz(w)): clears the rounding that millions of
+  // incremental updates leave in Xw.
+  void recompute_predictions() {
+    Xw_.setConstant(X_.rows(), b_);
+    for (Index j = 0; j < w_.size(); ++j)
+      if (w_[j] != Scalar(0)) X_.col_axpy(j, w_[j], Xw_);
   }
 
   // Verbosity output and the caller's callback; returns true when the callback asks to stop.
@@ -255,8 +301,8 @@ class AndersonCD {
   const DatafitType& datafit_;
   const PenaltyType& penalty_;
   const SolverOptions& options_;
+  const CoordinateConstants<Scalar>& constants_;
 
-  Vector<Scalar> lipschitz_;
   std::vector<Index> unpenalized_;
   Vector<Scalar> w_;
   Scalar b_ = 0;

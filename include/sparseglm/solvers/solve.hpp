@@ -64,7 +64,8 @@ SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Ei
   }
   if (!std::isfinite(intercept0)) throw_invalid("warm start intercept", "must be finite");
   datafit.initialize(X, target);
-  AndersonCD<Design, DatafitType, PenaltyType> solver(X, target, datafit, penalty, options);
+  const auto constants = coordinate_constants(X, datafit, options.fit_intercept);
+  AndersonCD<Design, DatafitType, PenaltyType> solver(X, target, datafit, penalty, options, constants);
   return solver.run(w, Scalar(intercept0));
 }
 
