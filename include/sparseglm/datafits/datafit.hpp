@@ -10,17 +10,21 @@
 //   gradient_j(X, y, Xw, j)       dF/dw_j = X_j^T grad f(Xw). Cost O(nnz(X_j)).
 //   raw_gradient(y, Xw, out)      the n-vector grad f(Xw), so that the full gradient is the one
 //                                 product X^T out. Cost O(n).
-//   lipschitz(j)                  L_j, a bound on d2F/dw_j^2 (0 for an all-zero column), of the
-//                                 form kappa ||X_j||^2 / n with kappa >= sup f'' (the solver
-//                                 rescales it for centred columns).
+//   lipschitz(j)                  L_j, a bound on d2F/dw_j^2 (0 for an all-zero column).
 //   intercept_step(y, Xw)         the step that moves the intercept towards its optimum given
 //                                 the rest: b <- b - step. Cost O(n).
 // Optional:
 //   prepare_target(y)             checks the targets and returns them in the form the datafit
 //                                 computes with (Logistic maps {0, 1} labels to {-1, +1}).
+//   static constexpr bool lipschitz_is_column_norm = true
+//                                 declares L_j = kappa ||X_j||^2 / n with kappa >= sup f'':
+//                                 the solver may then rescale L_j to centred columns and use
+//                                 centred updates (solvers/coordinate_constants.hpp).
 //   gradient_j_and_intercept(X, y, Xw, j)
-//                                 (dF/dw_j, dF/db) together, for centred updates on dense
-//                                 designs; without it the solver sums raw_gradient. O(n).
+//                                 (dF/dw_j, dF/db) together, for centred updates; without it
+//                                 the solver sums raw_gradient. O(n).
+//   static constexpr bool is_classifier = true
+//                                 estimators predict labels and probabilities.
 //
 // Datafits are plain classes whose members are templates on the design, so one object works
 // for float and double designs, dense or sparse; their state (L_j) is kept in double.

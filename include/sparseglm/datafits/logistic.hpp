@@ -21,6 +21,9 @@ namespace sparseglm::datafits {
 
 class Logistic {
  public:
+  static constexpr bool is_classifier = true;             // estimators predict labels
+  static constexpr bool lipschitz_is_column_norm = true;  // L_j = ||X_j||^2 / (4n)
+
   template <class Scalar>
   Vector<Scalar> prepare_target(const Vector<Scalar>& y) const {
     bool has_minus_one = false, has_zero = false, has_one = false;

@@ -13,6 +13,8 @@ namespace sparseglm::datafits {
 
 class Quadratic {
  public:
+  static constexpr bool lipschitz_is_column_norm = true;  // L_j = ||X_j||^2 / n
+
   template <class Design, class Scalar>
   void initialize(const Design& X, const Vector<Scalar>& y) {
     const Index n = X.rows();

@@ -8,14 +8,12 @@
 
 namespace sparseglm {
 
-class ElasticNet : public LinearRegressor<datafits::Quadratic, penalties::ElasticNet> {
+class ElasticNet : public GeneralizedLinearEstimator<datafits::Quadratic, penalties::ElasticNet> {
  public:
   explicit ElasticNet(double alpha = 1.0, double l1_ratio = 0.5, SolverOptions options = {})
-      : LinearRegressor(datafits::Quadratic{}, penalties::ElasticNet{alpha, l1_ratio}, std::move(options)) {}
+      : GeneralizedLinearEstimator(datafits::Quadratic{}, penalties::ElasticNet{alpha, l1_ratio}, std::move(options)) {}
 
-  double alpha() const { return penalty().alpha(); }
   double l1_ratio() const { return penalty().l1_ratio(); }
-  void set_alpha(double alpha) { set_penalty(penalty().with_alpha(alpha)); }
 };
 
 }  // namespace sparseglm

@@ -5,6 +5,9 @@
 //   model.fit(X, y);            // dense, sparse or Map; float or double
 //   model.coef(); model.intercept(); model.predict(X_new);
 //
+// predict returns Xw + b for regression datafits and labels for classification datafits
+// (those declaring `static constexpr bool is_classifier = true`, like Logistic), in the label
+// encoding fit was given ({-1, 1} or {0, 1}); classifiers also have predict_proba.
 // Coefficients are kept in double whatever the design's scalar; predictions are computed in
 // the scalar of the matrix passed to predict. With warm_start on, fit starts from the last
 // solution (e.g. when alpha is lowered step by step).
@@ -13,6 +16,7 @@
 #include <utility>
 
 #include "sparseglm/core/error.hpp"
+#include "sparseglm/core/math.hpp"
 #include "sparseglm/solvers/solve.hpp"
 
 namespace sparseglm {
@@ -26,6 +30,9 @@ struct FitSummary {
   SolverStatus status = SolverStatus::converged;
   bool converged() const { return status == SolverStatus::converged; }
 };
+
+template <class DatafitType>
+concept ClassificationDatafit = requires { requires DatafitType::is_classifier; };
 
 template <class DatafitType, class PenaltyType>
 class GeneralizedLinearEstimator {
@@ -42,6 +49,7 @@ class GeneralizedLinearEstimator {
     intercept_ = double(result.intercept);
     summary_ = FitSummary{double(result.objective), double(result.stop_crit), result.n_iter, result.n_epochs,
                           result.status};
+    negative_label_ = (y.array() == typename YDerived::Scalar(0)).any() ? 0.0 : -1.0;
     fitted_ = true;
     return *this;
   }
@@ -57,6 +65,27 @@ class GeneralizedLinearEstimator {
     return scores;
   }
 
+  /// Regression: Xw + b. Classification: 1 where Xw + b > 0, else the negative label (-1, or 0
+  /// when the model was fitted with {0, 1} labels).
+  template <class XDerived>
+  Vector<typename XDerived::Scalar> predict(const Eigen::EigenBase<XDerived>& X) const {
+    using Scalar = typename XDerived::Scalar;
+    if constexpr (ClassificationDatafit<DatafitType>) {
+      const Scalar negative = Scalar(negative_label_);
+      return decision_function(X).unaryExpr([negative](Scalar t) { return t > 0 ? Scalar(1) : negative; });
+    } else {
+      return decision_function(X);
+    }
+  }
+
+  /// P(y = positive class | x) = sigma(x^T w + b), one per row of X (classifiers only).
+  template <class XDerived>
+    requires ClassificationDatafit<DatafitType>
+  Vector<typename XDerived::Scalar> predict_proba(const Eigen::EigenBase<XDerived>& X) const {
+    using Scalar = typename XDerived::Scalar;
+    return decision_function(X).unaryExpr([](Scalar t) { return detail::sigmoid(t); });
+  }
+
   const Eigen::VectorXd& coef() const { return coef_; }
   double intercept() const { return intercept_; }
   bool is_fitted() const { return fitted_; }
@@ -70,6 +99,18 @@ class GeneralizedLinearEstimator {
   void set_warm_start(bool warm_start) { warm_start_ = warm_start; }
   bool warm_start() const { return warm_start_; }
 
+  /// For penalties with one strength parameter (L1, WeightedL1, ElasticNet).
+  double alpha() const
+    requires AlphaPenalty<PenaltyType>
+  {
+    return penalty_.alpha();
+  }
+  void set_alpha(double alpha)
+    requires AlphaPenalty<PenaltyType>
+  {
+    penalty_ = penalty_.with_alpha(alpha);
+  }
+
  private:
   DatafitType datafit_;
   PenaltyType penalty_;
@@ -78,19 +119,8 @@ class GeneralizedLinearEstimator {
   bool fitted_ = false;
   Eigen::VectorXd coef_;
   double intercept_ = 0;
+  double negative_label_ = -1.0;
   FitSummary summary_;
-};
-
-/// A regression estimator: predict(X) = Xw + b.
-template <class DatafitType, class PenaltyType>
-class LinearRegressor : public GeneralizedLinearEstimator<DatafitType, PenaltyType> {
- public:
-  using GeneralizedLinearEstimator<DatafitType, PenaltyType>::GeneralizedLinearEstimator;
-
-  template <class XDerived>
-  Vector<typename XDerived::Scalar> predict(const Eigen::EigenBase<XDerived>& X) const {
-    return this->decision_function(X);
-  }
 };
 
 }  // namespace sparseglm

@@ -7,13 +7,10 @@
 
 namespace sparseglm {
 
-class Lasso : public LinearRegressor<datafits::Quadratic, penalties::L1> {
+class Lasso : public GeneralizedLinearEstimator<datafits::Quadratic, penalties::L1> {
  public:
   explicit Lasso(double alpha = 1.0, SolverOptions options = {})
-      : LinearRegressor(datafits::Quadratic{}, penalties::L1{alpha}, std::move(options)) {}
-
-  double alpha() const { return penalty().alpha(); }
-  void set_alpha(double alpha) { set_penalty(penalties::L1{alpha}); }
+      : GeneralizedLinearEstimator(datafits::Quadratic{}, penalties::L1{alpha}, std::move(options)) {}
 };
 
 }  // namespace sparseglm

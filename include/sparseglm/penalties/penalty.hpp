@@ -16,6 +16,9 @@
 // Penalties whose strength is one parameter alpha also give alpha() and with_alpha(a) (the
 // same penalty at another alpha), which is all that regularisation paths need.
 // Members are templates on the scalar so that one penalty serves float and double designs.
+// Penalties with constraints (g_j = +inf outside a set, e.g. a box) return +inf from value()
+// outside it, so that the solver rejects Anderson proposals that leave the set, and keep the
+// prox inside it.
 
 #include <concepts>
 

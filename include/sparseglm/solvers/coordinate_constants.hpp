@@ -6,7 +6,8 @@
 // (1, -mean_j), so that the prediction changes by delta * (X_j - mean_j 1). The derivative along
 // that direction is grad_j - mean_j * dF/db and its curvature is bounded by
 //   L~_j = L_j * ||X_j - mean_j||^2 / ||X_j||^2
-// for datafits whose L_j = kappa ||X_j||^2 / n (kappa a bound on f''). This is coordinate
+// for datafits whose L_j = kappa ||X_j||^2 / n (kappa a bound on f''; the datafit declares it
+// with lipschitz_is_column_norm). This is coordinate
 // descent on centred columns without forming them (as scikit-learn and glmnet centre X): with
 // uncentred columns each plain update is fought by the intercept and CD crawls. Sparse designs
 // keep plain updates: the shift by mean_j would cost O(n) per update instead of O(nnz(X_j)).
@@ -30,7 +31,8 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
   const Index p = X.cols();
   constants.lipschitz.resize(p);
   for (Index j = 0; j < p; ++j) constants.lipschitz[j] = Scalar(datafit.lipschitz(j));
-  if constexpr (!Design::is_sparse) {
+  constexpr bool column_norm_lipschitz = requires { requires DatafitType::lipschitz_is_column_norm; };
+  if constexpr (!Design::is_sparse && column_norm_lipschitz) {
     constants.centered = fit_intercept;
     if (!constants.centered) return constants;
     constants.column_means.resize(p);

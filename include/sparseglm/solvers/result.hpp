@@ -1,6 +1,7 @@
 #pragma once
 // What a fit returns: the solution and the figures that certify it.
 
+#include <ostream>
 #include <string_view>
 
 #include "sparseglm/core/types.hpp"
@@ -25,6 +26,8 @@ inline std::string_view to_string(SolverStatus status) {
   }
   return "unknown";
 }
+
+inline std::ostream& operator<<(std::ostream& out, SolverStatus status) { return out << to_string(status); }
 
 template <class Scalar>
 struct SolverResult {
