@@ -25,7 +25,7 @@ template <class XDerived, class YDerived, class DatafitType, class PenaltyType, 
 DualityGap duality_gap(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
                        const DatafitType& datafit, const PenaltyType& penalty, const Eigen::MatrixBase<WDerived>& coef,
                        double intercept, bool fit_intercept = true) {
-  const auto design = detail::make_design(X.derived());
+  const auto design = make_design(X.derived());
   using Scalar = typename std::remove_const_t<decltype(design)>::ScalarType;
   static_assert(requires(const Vector<Scalar>& v) {
     datafit.dual_value(v, v);

@@ -20,7 +20,7 @@ namespace sparseglm {
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
 double alpha_max(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, DatafitType datafit,
                  const PenaltyType& penalty, bool fit_intercept = true) {
-  const auto design = detail::make_design(X.derived());
+  const auto design = make_design(X.derived());
   detail::check_models<std::remove_const_t<decltype(design)>, DatafitType, PenaltyType>();
   const auto target = detail::checked_target(design, y, datafit);
   detail::validate_penalty(penalty, design.cols());
@@ -68,7 +68,7 @@ template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
 auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, DatafitType datafit,
           const PenaltyType& penalty, const Eigen::VectorXd& alphas, const SolverOptions& options = {}) {
   static_assert(AlphaPenalty<PenaltyType>, "sparseglm::path: the penalty needs alpha() and with_alpha(a)");
-  const auto design = detail::make_design(X.derived());
+  const auto design = make_design(X.derived());
   using Design = std::remove_const_t<decltype(design)>;
   using Scalar = typename Design::ScalarType;
   detail::check_models<Design, DatafitType, PenaltyType>();

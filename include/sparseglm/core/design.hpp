@@ -17,6 +17,8 @@
 // `make_design(X)` wraps a user's matrix without copying it whenever its storage allows
 // (column-major dense with unit inner stride, `Eigen::Map` included; compressed column-major
 // sparse); any other expression is evaluated once into storage owned by the view.
+// The views are public because user-defined datafits receive them (datafits/datafit.hpp); a
+// datafit written against the DesignMatrix concept works for dense and sparse designs alike.
 
 #include <cmath>
 #include <concepts>
@@ -26,7 +28,7 @@
 
 #include "sparseglm/core/types.hpp"
 
-namespace sparseglm::detail {
+namespace sparseglm {
 
 template <class Scalar>
 class DenseDesign {
@@ -184,7 +186,7 @@ auto make_design(const Eigen::SparseMatrixBase<Derived>& X) {
 }
 
 template <class D>
-concept DesignView = requires(const D& X, const Vector<typename D::ScalarType>& v,
+concept DesignMatrix = requires(const D& X, const Vector<typename D::ScalarType>& v,
                               Vector<typename D::ScalarType>& out, Index j) {
   { X.rows() } -> std::convertible_to<Index>;
   { X.cols() } -> std::convertible_to<Index>;
@@ -194,4 +196,4 @@ concept DesignView = requires(const D& X, const Vector<typename D::ScalarType>& 
   X.times(v, out);
 };
 
-}  // namespace sparseglm::detail
+}  // namespace sparseglm

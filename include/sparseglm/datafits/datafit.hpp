@@ -36,7 +36,7 @@
 namespace sparseglm {
 
 template <class F, class Design>
-concept Datafit = detail::DesignView<Design> &&
+concept Datafit = DesignMatrix<Design> &&
     requires(F datafit, const F& const_datafit, const Design& X, const Vector<typename Design::ScalarType>& y,
              const Vector<typename Design::ScalarType>& Xw, Vector<typename Design::ScalarType>& out, Index j) {
   datafit.initialize(X, y);

@@ -75,7 +75,7 @@ SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Ei
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
 auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, const DatafitType& datafit,
            const PenaltyType& penalty, const SolverOptions& options = {}) {
-  const auto design = detail::make_design(X.derived());
+  const auto design = make_design(X.derived());
   return detail::solve_design(design, y, datafit, penalty, options,
                               static_cast<const Eigen::MatrixBase<YDerived>*>(nullptr), 0.0);
 }
@@ -85,7 +85,7 @@ template <class XDerived, class YDerived, class DatafitType, class PenaltyType, 
 auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, const DatafitType& datafit,
            const PenaltyType& penalty, const SolverOptions& options, const Eigen::MatrixBase<WDerived>& coef0,
            double intercept0 = 0.0) {
-  const auto design = detail::make_design(X.derived());
+  const auto design = make_design(X.derived());
   return detail::solve_design(design, y, datafit, penalty, options, &coef0, intercept0);
 }
 
