@@ -23,15 +23,17 @@ struct DualityGap {
 
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType, class WDerived>
 DualityGap duality_gap(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
-                       const DatafitType& datafit, const PenaltyType& penalty, const Eigen::MatrixBase<WDerived>& coef,
-                       double intercept, bool fit_intercept = true) {
+                       const DatafitType& datafit, const PenaltyType& penalty,
+                       const Eigen::MatrixBase<WDerived>& coef, double intercept, bool fit_intercept = true) {
   const auto design = make_design(X.derived());
   using Scalar = typename std::remove_const_t<decltype(design)>::ScalarType;
-  static_assert(requires(const Vector<Scalar>& v) {
-    datafit.dual_value(v, v);
-    penalty.dual_scaling(v);
-    penalty.conjugate(v);
-  }, "sparseglm::duality_gap: the datafit needs dual_value and the penalty dual_scaling and conjugate");
+  static_assert(
+      requires(const Vector<Scalar>& v) {
+        datafit.dual_value(v, v);
+        penalty.dual_scaling(v);
+        penalty.conjugate(v);
+      },
+      "sparseglm::duality_gap: the datafit needs dual_value and the penalty dual_scaling and conjugate");
   const Vector<Scalar> target = detail::checked_target(design, y, datafit);
   detail::check_length("coef", coef.size(), design.cols(), "the number of columns of X");
   const Vector<Scalar> w = coef.template cast<Scalar>();

@@ -18,8 +18,8 @@ namespace sparseglm {
 /// penalty.alpha_max(grad0), grad0 the datafit's gradient at the null model (intercept, when
 /// fitted, and unpenalised features at their own optimum). The penalty's own alpha is ignored.
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
-double alpha_max(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, DatafitType datafit,
-                 const PenaltyType& penalty, bool fit_intercept = true) {
+double alpha_max(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
+                 DatafitType datafit, const PenaltyType& penalty, bool fit_intercept = true) {
   const auto design = make_design(X.derived());
   detail::check_models<std::remove_const_t<decltype(design)>, DatafitType, PenaltyType>();
   const auto target = detail::checked_target(design, y, datafit);

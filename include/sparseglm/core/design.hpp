@@ -187,7 +187,7 @@ auto make_design(const Eigen::SparseMatrixBase<Derived>& X) {
 
 template <class D>
 concept DesignMatrix = requires(const D& X, const Vector<typename D::ScalarType>& v,
-                              Vector<typename D::ScalarType>& out, Index j) {
+                                Vector<typename D::ScalarType>& out, Index j) {
   { X.rows() } -> std::convertible_to<Index>;
   { X.cols() } -> std::convertible_to<Index>;
   { X.col_dot(j, v) } -> std::convertible_to<typename D::ScalarType>;

@@ -26,8 +26,8 @@ void check_finite(const std::string& name, const Eigen::DenseBase<Derived>& v) {
 
 inline void check_length(const std::string& name, Index actual, Index expected, const std::string& what) {
   if (actual != expected)
-    throw_invalid(name, "has length " + std::to_string(actual) + " but " + what + " is " +
-                            std::to_string(expected));
+    throw_invalid(
+        name, "has length " + std::to_string(actual) + " but " + what + " is " + std::to_string(expected));
 }
 
 inline void check_alpha(double alpha) {

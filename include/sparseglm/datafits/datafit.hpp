@@ -38,7 +38,8 @@ namespace sparseglm {
 template <class F, class Design>
 concept Datafit = DesignMatrix<Design> &&
     requires(F datafit, const F& const_datafit, const Design& X, const Vector<typename Design::ScalarType>& y,
-             const Vector<typename Design::ScalarType>& Xw, Vector<typename Design::ScalarType>& out, Index j) {
+             const Vector<typename Design::ScalarType>& Xw, Vector<typename Design::ScalarType>& out,
+             Index j) {
   datafit.initialize(X, y);
   { const_datafit.value(y, Xw) } -> std::convertible_to<typename Design::ScalarType>;
   { const_datafit.gradient_j(X, y, Xw, j) } -> std::convertible_to<typename Design::ScalarType>;

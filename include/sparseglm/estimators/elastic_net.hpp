@@ -11,7 +11,8 @@ namespace sparseglm {
 class ElasticNet : public GeneralizedLinearEstimator<datafits::Quadratic, penalties::ElasticNet> {
  public:
   explicit ElasticNet(double alpha = 1.0, double l1_ratio = 0.5, SolverOptions options = {})
-      : GeneralizedLinearEstimator(datafits::Quadratic{}, penalties::ElasticNet{alpha, l1_ratio}, std::move(options)) {}
+      : GeneralizedLinearEstimator(datafits::Quadratic{}, penalties::ElasticNet{alpha, l1_ratio},
+                                   std::move(options)) {}
 
   double l1_ratio() const { return penalty().l1_ratio(); }
 };

@@ -32,7 +32,9 @@ struct FitSummary {
 };
 
 template <class DatafitType>
-concept ClassificationDatafit = requires { requires DatafitType::is_classifier; };
+concept ClassificationDatafit = requires {
+  requires DatafitType::is_classifier;
+};
 
 template <class DatafitType, class PenaltyType>
 class GeneralizedLinearEstimator {
@@ -80,8 +82,9 @@ class GeneralizedLinearEstimator {
 
   /// P(y = positive class | x) = sigma(x^T w + b), one per row of X (classifiers only).
   template <class XDerived>
-    requires ClassificationDatafit<DatafitType>
-  Vector<typename XDerived::Scalar> predict_proba(const Eigen::EigenBase<XDerived>& X) const {
+  requires ClassificationDatafit<DatafitType> Vector<typename XDerived::Scalar> predict_proba(
+      const Eigen::EigenBase<XDerived>& X)
+  const {
     using Scalar = typename XDerived::Scalar;
     return decision_function(X).unaryExpr([](Scalar t) { return detail::sigmoid(t); });
   }
@@ -100,16 +103,8 @@ class GeneralizedLinearEstimator {
   bool warm_start() const { return warm_start_; }
 
   /// For penalties with one strength parameter (L1, WeightedL1, ElasticNet).
-  double alpha() const
-    requires AlphaPenalty<PenaltyType>
-  {
-    return penalty_.alpha();
-  }
-  void set_alpha(double alpha)
-    requires AlphaPenalty<PenaltyType>
-  {
-    penalty_ = penalty_.with_alpha(alpha);
-  }
+  double alpha() const requires AlphaPenalty<PenaltyType> { return penalty_.alpha(); }
+  void set_alpha(double alpha) requires AlphaPenalty<PenaltyType> { penalty_ = penalty_.with_alpha(alpha); }
 
  private:
   DatafitType datafit_;

@@ -27,12 +27,13 @@ class ElasticNet {
 
   template <class Scalar>
   Scalar value(const Vector<Scalar>& w) const {
-    return Scalar(alpha_) * (Scalar(l1_ratio_) * w.template lpNorm<1>() +
-                             Scalar(1 - l1_ratio_) * w.squaredNorm() / Scalar(2));
+    return Scalar(alpha_) *
+           (Scalar(l1_ratio_) * w.template lpNorm<1>() + Scalar(1 - l1_ratio_) * w.squaredNorm() / Scalar(2));
   }
   template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index) const {
-    return detail::soft_threshold(x, step * l1_strength<Scalar>()) / (Scalar(1) + step * l2_strength<Scalar>());
+    return detail::soft_threshold(x, step * l1_strength<Scalar>()) /
+           (Scalar(1) + step * l2_strength<Scalar>());
   }
   template <class Scalar>
   Scalar subdiff_distance(Scalar w_j, Scalar grad_j, Index) const {

@@ -20,7 +20,8 @@ class WeightedL1 {
     detail::check_alpha(alpha);
     detail::check_finite("weights", weights_);
     for (Index j = 0; j < weights_.size(); ++j)
-      if (weights_[j] < 0) detail::throw_invalid("weights", "must be >= 0, got a negative weight at index " + std::to_string(j));
+      if (weights_[j] < 0)
+        detail::throw_invalid("weights", "must be >= 0, got a negative weight at index " + std::to_string(j));
   }
 
   double alpha() const { return alpha_; }

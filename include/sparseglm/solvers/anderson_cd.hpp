@@ -138,7 +138,8 @@ class AndersonCD {
   Scalar working_set_criterion(const std::vector<Index>& working_set) {
     Scalar criterion = intercept_violation();
     for (const Index j : working_set)
-      criterion = std::max(criterion, penalty_.subdiff_distance(w_[j], datafit_.gradient_j(X_, y_, Xw_, j), j));
+      criterion =
+          std::max(criterion, penalty_.subdiff_distance(w_[j], datafit_.gradient_j(X_, y_, Xw_, j), j));
     return criterion;
   }
 
@@ -239,7 +240,8 @@ class AndersonCD {
       extrapolate(working_set);
       if (epoch % settings.check_every == 0) {
         const Scalar criterion = working_set_criterion(working_set);
-        if (options_.verbosity >= 2) log() << "    epoch " << epoch << ": working-set criterion " << criterion << '\n';
+        if (options_.verbosity >= 2)
+          log() << "    epoch " << epoch << ": working-set criterion " << criterion << '\n';
         if (criterion <= settings.tol || !std::isfinite(criterion)) return;
       }
     }
@@ -290,7 +292,8 @@ class AndersonCD {
       log() << "iteration " << iteration << ": objective " << objective_value << ", criterion " << stop_crit
             << ", epochs " << epochs_ << ", working set " << next_working_set_size << '\n';
     if (!options_.callback) return false;
-    const IterationInfo info{iteration, epochs_, objective_value, double(stop_crit), long(next_working_set_size)};
+    const IterationInfo info{iteration, epochs_, objective_value, double(stop_crit),
+                             long(next_working_set_size)};
     return !options_.callback(info) && stop_crit > Scalar(options_.tol);
   }
 

@@ -24,7 +24,8 @@ struct CoordinateConstants {
 };
 
 template <class Design, class DatafitType>
-CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Design& X, const DatafitType& datafit,
+CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Design& X,
+                                                                      const DatafitType& datafit,
                                                                       bool fit_intercept) {
   using Scalar = typename Design::ScalarType;
   CoordinateConstants<Scalar> constants;

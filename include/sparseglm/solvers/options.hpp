@@ -42,12 +42,15 @@ struct SolverOptions {
 
   /// Throws sparseglm::invalid_argument naming the first field out of its range.
   void validate() const {
-    if (!(tol > 0) || !std::isfinite(tol)) detail::throw_invalid("tol", "must be finite and > 0, got " + std::to_string(tol));
+    if (!(tol > 0) || !std::isfinite(tol))
+      detail::throw_invalid("tol", "must be finite and > 0, got " + std::to_string(tol));
     if (max_iter < 1) detail::throw_invalid("max_iter", "must be >= 1, got " + std::to_string(max_iter));
-    if (max_epochs < 1) detail::throw_invalid("max_epochs", "must be >= 1, got " + std::to_string(max_epochs));
+    if (max_epochs < 1)
+      detail::throw_invalid("max_epochs", "must be >= 1, got " + std::to_string(max_epochs));
     if (p0 < 1) detail::throw_invalid("p0", "must be >= 1, got " + std::to_string(p0));
     if (anderson_memory < 0 || anderson_memory == 1 || anderson_memory > 50)
-      detail::throw_invalid("anderson_memory", "must be 0 (off) or in [2, 50], got " + std::to_string(anderson_memory));
+      detail::throw_invalid("anderson_memory",
+                            "must be 0 (off) or in [2, 50], got " + std::to_string(anderson_memory));
     if (verbosity < 0) detail::throw_invalid("verbosity", "must be >= 0, got " + std::to_string(verbosity));
   }
 };

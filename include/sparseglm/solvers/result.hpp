@@ -18,11 +18,16 @@ enum class SolverStatus {
 
 inline std::string_view to_string(SolverStatus status) {
   switch (status) {
-    case SolverStatus::converged: return "converged";
-    case SolverStatus::max_iterations: return "max_iterations";
-    case SolverStatus::max_epochs: return "max_epochs";
-    case SolverStatus::stopped_by_callback: return "stopped_by_callback";
-    case SolverStatus::numerical_issue: return "numerical_issue";
+    case SolverStatus::converged:
+      return "converged";
+    case SolverStatus::max_iterations:
+      return "max_iterations";
+    case SolverStatus::max_epochs:
+      return "max_epochs";
+    case SolverStatus::stopped_by_callback:
+      return "stopped_by_callback";
+    case SolverStatus::numerical_issue:
+      return "numerical_issue";
   }
   return "unknown";
 }
@@ -31,12 +36,12 @@ inline std::ostream& operator<<(std::ostream& out, SolverStatus status) { return
 
 template <class Scalar>
 struct SolverResult {
-  Vector<Scalar> coef;        ///< w, one entry per feature
-  Scalar intercept = 0;       ///< b (0 when no intercept is fitted)
-  Scalar objective = 0;       ///< P(w, b) = F(Xw + b) + G(w)
-  Scalar stop_crit = 0;       ///< optimality criterion at (w, b), recomputed at the end
-  int n_iter = 0;             ///< outer iterations
-  int n_epochs = 0;           ///< coordinate-descent epochs
+  Vector<Scalar> coef;   ///< w, one entry per feature
+  Scalar intercept = 0;  ///< b (0 when no intercept is fitted)
+  Scalar objective = 0;  ///< P(w, b) = F(Xw + b) + G(w)
+  Scalar stop_crit = 0;  ///< optimality criterion at (w, b), recomputed at the end
+  int n_iter = 0;        ///< outer iterations
+  int n_epochs = 0;      ///< coordinate-descent epochs
   SolverStatus status = SolverStatus::converged;
 
   bool converged() const { return status == SolverStatus::converged; }

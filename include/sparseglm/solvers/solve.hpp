@@ -49,7 +49,8 @@ template <class Design, class YDerived, class DatafitType, class PenaltyType, cl
 SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Eigen::MatrixBase<YDerived>& y,
                                                        DatafitType datafit, const PenaltyType& penalty,
                                                        const SolverOptions& options,
-                                                       const Eigen::MatrixBase<WDerived>* coef0, double intercept0) {
+                                                       const Eigen::MatrixBase<WDerived>* coef0,
+                                                       double intercept0) {
   using Scalar = typename Design::ScalarType;
   check_models<Design, DatafitType, PenaltyType>();
   options.validate();
@@ -73,8 +74,8 @@ SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Ei
 
 /// Solves from w = 0, b = 0.
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
-auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, const DatafitType& datafit,
-           const PenaltyType& penalty, const SolverOptions& options = {}) {
+auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
+           const DatafitType& datafit, const PenaltyType& penalty, const SolverOptions& options = {}) {
   const auto design = make_design(X.derived());
   return detail::solve_design(design, y, datafit, penalty, options,
                               static_cast<const Eigen::MatrixBase<YDerived>*>(nullptr), 0.0);
@@ -82,9 +83,9 @@ auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived
 
 /// Solves from the warm start (coef0, intercept0), e.g. the solution at a nearby alpha.
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType, class WDerived>
-auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, const DatafitType& datafit,
-           const PenaltyType& penalty, const SolverOptions& options, const Eigen::MatrixBase<WDerived>& coef0,
-           double intercept0 = 0.0) {
+auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
+           const DatafitType& datafit, const PenaltyType& penalty, const SolverOptions& options,
+           const Eigen::MatrixBase<WDerived>& coef0, double intercept0 = 0.0) {
   const auto design = make_design(X.derived());
   return detail::solve_design(design, y, datafit, penalty, options, &coef0, intercept0);
 }

@@ -31,8 +31,11 @@ void select_working_set(const Penalty& penalty, const Vector<Scalar>& w, Vector<
   all_features.resize(p);
   std::iota(all_features.begin(), all_features.end(), Index(0));
   // Ties are broken by index so that the selection does not depend on nth_element's internals.
-  const auto higher = [&](Index a, Index b) { return priority[a] > priority[b] || (priority[a] == priority[b] && a < b); };
-  if (size < p) std::nth_element(all_features.begin(), all_features.begin() + size, all_features.end(), higher);
+  const auto higher = [&](Index a, Index b) {
+    return priority[a] > priority[b] || (priority[a] == priority[b] && a < b);
+  };
+  if (size < p)
+    std::nth_element(all_features.begin(), all_features.begin() + size, all_features.end(), higher);
   working_set.assign(all_features.begin(), all_features.begin() + size);
   std::sort(working_set.begin(), working_set.end());
 }
