@@ -8,12 +8,11 @@
 //   col_weighted_sum(j,f) sum_i X_ij f(i) over the stored entries of column j (for datafits
 //                         whose per-sample gradient is computed on the fly)
 //   col_mean(j)           mean_i X_ij
-// Dense designs also have the O(n) kernels of centred coordinate descent, which sparse designs
-// cannot afford (solvers/coordinate_constants.hpp):
-//   col_centered_axpy(j, a, m, v)       v += a * (X_j - m)
-//   col_weighted_sum_and_total(j, f)    (sum_i X_ij f(i), sum_i f(i))
-//   transpose_times(v, o) o = X^T v          (the full gradient: one pass over X)
-//   times(w, o)           o = X w
+//   col_nnz(j)            stored entries of column j
+// and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
+//   col_centered_sq_norm(j, m)        ||X_j - m||^2
+//   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
+//   col_weighted_sum_and_total(j, f)  (sum_i X_ij f(i), sum over all rows i of f(i))
 // `make_design(X)` wraps a user's matrix without copying it whenever its storage allows
 // (column-major dense with unit inner stride, `Eigen::Map` included; compressed column-major
 // sparse); any other expression is evaluated once into storage owned by the view.
@@ -51,6 +50,8 @@ class DenseDesign {
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
+  Index col_nnz(Index) const { return X_.rows(); }
+  Scalar col_centered_sq_norm(Index j, Scalar mean) const { return (X_.col(j).array() - mean).square().sum(); }
   void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
     v.array() += a * (X_.col(j).array() - mean);
   }
@@ -130,6 +131,22 @@ class SparseDesign {
     Scalar sum = 0;
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k];
     return sum / Scalar(rows_);
+  }
+  Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }
+  Scalar col_centered_sq_norm(Index j, Scalar mean) const {
+    Scalar sum = Scalar(rows_ - col_nnz(j)) * mean * mean;  // the implicit zeros
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += (values_[k] - mean) * (values_[k] - mean);
+    return sum;
+  }
+  void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
+    v.array() -= a * mean;
+    col_axpy(j, a, v);
+  }
+  template <class RowFunction>
+  std::pair<Scalar, Scalar> col_weighted_sum_and_total(Index j, RowFunction&& f) const {
+    Scalar total = 0;
+    for (Index i = 0; i < rows_; ++i) total += f(i);
+    return {col_weighted_sum(j, f), total};
   }
   void transpose_times(const Vector<Scalar>& v, Vector<Scalar>& out) const {
     out.resize(cols_);

@@ -103,8 +103,10 @@ inline std::string_view without_plus_sign(std::string_view text) {
 /// `text` in quotes for an error message, cut short if it is long.
 inline std::string quoted(std::string_view text) {
   constexpr std::size_t max_shown = 40;
-  if (text.size() <= max_shown) return "'" + std::string(text) + "'";
-  return "'" + std::string(text.substr(0, max_shown)) + "...'";
+  std::string result(1, '\'');
+  result.append(text.substr(0, max_shown));  // append, not operator+: GCC 12 -Wrestrict false positive
+  result.append(text.size() > max_shown ? "...'" : "'");
+  return result;
 }
 
 template <class Number>

@@ -147,11 +147,9 @@ class AndersonCD {
     for (const Index j : working_set) {
       const Scalar lipschitz = constants_.lipschitz[j];
       if (lipschitz == Scalar(0)) continue;
-      if constexpr (!Design::is_sparse) {
-        if (constants_.centered) {
-          centered_update(j, lipschitz);
-          continue;
-        }
+      if (constants_.centered[j]) {
+        centered_update(j, lipschitz);
+        continue;
       }
       const Scalar old_value = w_[j];
       const Scalar gradient = datafit_.gradient_j(X_, y_, Xw_, j);

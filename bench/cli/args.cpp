@@ -1,0 +1,213 @@
+#include "cli/args.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace sparseglm_bench {
+namespace {
+
+/// Parses all of `text` as a finite double.
+double parse_double(std::string_view flag, std::string_view text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value))
+    throw Error(std::string(flag) + ": '" + std::string(text) + "' is not a finite number");
+  return value;
+}
+
+/// Parses all of `text` as an int >= 1.
+int parse_positive_int(std::string_view flag, std::string_view text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec == std::errc::result_out_of_range)
+    throw Error(std::string(flag) + ": '" + std::string(text) + "' is out of range");
+  if (text.empty() || ec != std::errc{} || ptr != end)
+    throw Error(std::string(flag) + ": '" + std::string(text) + "' is not an integer");
+  if (value < 1) throw Error(std::string(flag) + ": must be >= 1, got " + std::string(text));
+  return value;
+}
+
+Model parse_model(std::string_view text) {
+  if (text == "lasso") return Model::lasso;
+  if (text == "enet") return Model::enet;
+  if (text == "logreg") return Model::logreg;
+  throw Error("--model: unknown model '" + std::string(text) + "' (expected lasso, enet or logreg)");
+}
+
+double non_negative(std::string_view flag, std::string_view text) {
+  const double value = parse_double(flag, text);
+  if (value < 0) throw Error(std::string(flag) + ": must be >= 0, got " + std::string(text));
+  return value;
+}
+
+struct Flag {
+  std::string_view name;
+  bool takes_value;
+  bool needs_data;  ///< meaningful only with --data
+  void (*apply)(Args&, std::string_view flag, std::string_view value);
+};
+
+// clang-format off
+constexpr std::array<Flag, 17> flags{{
+  {"--help", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
+  {"--data", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     if (v.empty()) throw Error(std::string(f) + ": empty file name");
+     a.data = std::string(v);
+   }},
+  {"--model", true, true, [](Args& a, std::string_view, std::string_view v) { a.fit.model = parse_model(v); }},
+  {"--alpha", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     a.fit.alpha = non_negative(f, v);
+   }},
+  {"--alpha-ratio", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     a.fit.alpha_ratio = non_negative(f, v);
+   }},
+  {"--l1-ratio", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     const double r = parse_double(f, v);
+     if (!(r > 0 && r <= 1)) throw Error(std::string(f) + ": must be in (0, 1], got " + std::string(v));
+     a.fit.l1_ratio = r;
+   }},
+  {"--tol", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     const double tol = parse_double(f, v);
+     if (!(tol > 0)) throw Error(std::string(f) + ": must be > 0, got " + std::string(v));
+     a.fit.tol = tol;
+   }},
+  {"--fit-intercept", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.fit_intercept = true; }},
+  {"--no-fit-intercept", false, true, [](Args& a, std::string_view, std::string_view) {
+     a.fit.fit_intercept = false;
+   }},
+  {"--max-iter", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     a.fit.max_iter = parse_positive_int(f, v);
+   }},
+  {"--max-epochs", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     a.fit.max_epochs = parse_positive_int(f, v);
+   }},
+  {"--repeat", true, false, [](Args& a, std::string_view f, std::string_view v) { a.repeat = parse_positive_int(f, v); }},
+  {"--float", false, false, [](Args& a, std::string_view, std::string_view) { a.single_precision = true; }},
+  {"--dense", false, true, [](Args& a, std::string_view, std::string_view) { a.dense = true; }},
+  {"--coef-out", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     if (v.empty()) throw Error(std::string(f) + ": empty file name");
+     a.coef_out = std::string(v);
+   }},
+  {"--verbose", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.verbosity = 1; }},
+  {"-h", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
+}};
+// clang-format on
+
+const Flag* find_flag(std::string_view name) {
+  for (const Flag& flag : flags)
+    if (flag.name == name) return &flag;
+  return nullptr;
+}
+
+/// Checks that need the whole command line.
+void check_combinations(const Args& args, const std::vector<std::string_view>& given) {
+  const auto was_given = [&](std::string_view name) {
+    for (const auto g : given)
+      if (g == name) return true;
+    return false;
+  };
+  if (!args.data) {
+    for (const auto name : given)
+      if (find_flag(name)->needs_data)
+        throw Error(std::string(name) +
+                    " needs --data FILE (without --data the default problem set runs; it accepts only "
+                    "--repeat and --float)");
+  }
+  if (was_given("--alpha") && was_given("--alpha-ratio"))
+    throw Error("--alpha and --alpha-ratio are mutually exclusive");
+  if (was_given("--l1-ratio") && args.fit.model != Model::enet)
+    throw Error("--l1-ratio applies to --model enet only");
+  if (was_given("--fit-intercept") && was_given("--no-fit-intercept"))
+    throw Error("--fit-intercept and --no-fit-intercept are mutually exclusive");
+}
+
+}  // namespace
+
+std::string_view model_name(Model model) {
+  switch (model) {
+    case Model::lasso:
+      return "lasso";
+    case Model::enet:
+      return "enet";
+    case Model::logreg:
+      return "logreg";
+  }
+  return "unknown";
+}
+
+Args parse_args(int argc, const char* const* argv) {
+  Args args;
+  std::vector<std::string_view> given;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    std::string_view name = arg, value;
+    const auto equals = arg.find('=');
+    const bool inline_value = arg.starts_with("--") && equals != std::string_view::npos;
+    if (inline_value) {
+      name = arg.substr(0, equals);
+      value = arg.substr(equals + 1);
+    }
+    const Flag* flag = find_flag(name);
+    if (!flag) {
+      if (!arg.starts_with("-")) throw Error("unexpected argument '" + std::string(arg) + "' (see --help)");
+      throw Error("unknown option '" + std::string(name) + "' (see --help)");
+    }
+    if (flag->takes_value && !inline_value) {
+      if (i + 1 >= argc) throw Error(std::string(name) + " needs a value");
+      value = argv[++i];
+    } else if (!flag->takes_value && inline_value) {
+      throw Error(std::string(name) + " takes no value");
+    }
+    flag->apply(args, name, value);
+    given.push_back(flag->name);
+  }
+  if (args.help) return args;
+  check_combinations(args, given);
+  if (args.repeat) args.fit.repeat = *args.repeat;
+  return args;
+}
+
+std::string usage() {
+  return R"(Usage: sparseglm-bench [--repeat K] [--float]
+       sparseglm-bench --data FILE [options]
+
+Without --data: runs the built-in problem set (seeded correlated Gaussian designs, Lasso,
+ElasticNet and sparse logistic regression at alpha_max/10 and alpha_max/100, tol 1e-6) and
+prints a table; times are the median of 3 fits (--repeat K to change).
+
+With --data FILE: fits one model on an svmlight/libsvm file (1-based indices; a name ending in
+.gz is read through zlib) and prints one JSON object on one line.
+
+Options:
+  --data FILE          svmlight file to fit (FILE.gz: gzip-compressed)
+  --model M            lasso (default), enet or logreg (labels {-1,1} or {0,1})
+  --alpha-ratio R      alpha = R * alpha_max (default 0.01)
+  --alpha A            absolute alpha (instead of --alpha-ratio)
+  --l1-ratio R         ElasticNet mixing parameter in (0, 1] (default 0.5; enet only)
+  --tol T              stopping tolerance on the optimality criterion (default 1e-6)
+  --fit-intercept      fit an unpenalised intercept (default)
+  --no-fit-intercept   do not fit an intercept
+  --max-iter N         outer iterations of the solver (default 50)
+  --max-epochs N       coordinate-descent epochs of the whole fit (default 50000)
+  --repeat K           fit K times, report the median fit time (default 1; 3 without --data)
+  --float              fit in single precision (X and y converted after loading)
+  --dense              convert X to a dense matrix before fitting
+  --coef-out FILE      write the coefficients, one per line, then the intercept
+  --verbose            the solver's progress (one line per outer iteration) on stderr
+  --help, -h           this text
+
+Output fields: model, n, p, nnz (stored non-zeros of X), alpha, alpha_max, tol, time_s (median
+wall time of a fit, loading excluded), objective, stop_crit, n_iter, n_epochs, nnz_coef,
+converged, status; then cpu_s (median process CPU time of a fit), dual_gap (duality gap of the
+solution), intercept, repeat, scalar, storage, load_s, file.
+Errors: one line on stderr starting with "sparseglm-bench: ", exit status 2.
+)";
+}
+
+}  // namespace sparseglm_bench

@@ -1,0 +1,53 @@
+#pragma once
+// Command-line arguments of sparseglm-bench.
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "sparseglm/solvers/options.hpp"
+
+namespace sparseglm_bench {
+
+/// A bad command line, a bad file or a failed write: reported as one line on stderr, exit 2.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Model { lasso, enet, logreg };
+
+std::string_view model_name(Model model);
+
+/// What one fit solves and how it is timed.
+struct FitSettings {
+  Model model = Model::lasso;
+  std::optional<double> alpha;  ///< absolute alpha; when unset, alpha = alpha_ratio * alpha_max
+  double alpha_ratio = 0.01;
+  double l1_ratio = 0.5;  ///< ElasticNet only
+  double tol = 1e-6;
+  bool fit_intercept = true;
+  int max_iter = sparseglm::SolverOptions{}.max_iter;
+  int max_epochs = sparseglm::SolverOptions{}.max_epochs;
+  int repeat = 1;     ///< fits to time; the median time is reported
+  int verbosity = 0;  ///< the solver's progress lines, on stderr
+};
+
+struct Args {
+  bool help = false;
+  std::optional<std::string> data;  ///< svmlight file; without it the default problem set runs
+  FitSettings fit;
+  bool single_precision = false;  ///< --float
+  bool dense = false;             ///< --dense
+  std::optional<std::string> coef_out;
+  std::optional<int> repeat;  ///< --repeat as given (the default differs between the two modes)
+};
+
+/// Parses argv; throws Error naming the offending argument.
+Args parse_args(int argc, const char* const* argv);
+
+/// The --help text.
+std::string usage();
+
+}  // namespace sparseglm_bench

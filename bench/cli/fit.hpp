@@ -1,0 +1,46 @@
+#pragma once
+// Timed fits: one model on one design, fitted `repeat` times from scratch.
+
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "sparseglm/core/types.hpp"
+
+namespace sparseglm_bench {
+
+/// The outcome of the last of the timed fits (they are identical but for the time).
+struct FitReport {
+  double alpha = 0;
+  double alpha_max = 0;
+  std::vector<double> seconds;  ///< each fit's wall time
+  double median_seconds = 0;
+  std::vector<double> cpu_seconds;  ///< each fit's process CPU time (std::clock)
+  double median_cpu_seconds = 0;    ///< robust to other processes sharing the machine
+  double objective = 0;
+  double stop_crit = 0;
+  double dual_gap = 0;  ///< duality gap P(w, b) - D(theta) at the solution (not timed)
+  double intercept = 0;
+  int n_iter = 0;
+  int n_epochs = 0;
+  long nnz_coef = 0;
+  bool converged = false;
+  std::string status;
+  std::vector<double> coef;
+  bool single_precision = false;  ///< coef holds floats (exactly, widened to double)
+};
+
+using SparseX = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
+using SparseXf = Eigen::SparseMatrix<float, Eigen::ColMajor, int>;
+
+// alpha_max is computed first (not timed); then sparseglm::solve runs settings.repeat times,
+// each timed with std::chrono::steady_clock. Bad input throws sparseglm::invalid_argument.
+FitReport fit(const SparseX& X, const Eigen::VectorXd& y, const FitSettings& settings);
+FitReport fit(const SparseXf& X, const Eigen::VectorXf& y, const FitSettings& settings);
+FitReport fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const FitSettings& settings);
+FitReport fit(const Eigen::MatrixXf& X, const Eigen::VectorXf& y, const FitSettings& settings);
+
+/// The median of a non-empty list (the mean of the two middle values for an even count).
+double median(std::vector<double> values);
+
+}  // namespace sparseglm_bench

@@ -1,0 +1,126 @@
+// sparseglm-bench: times sparseglm fits, like liblinear's `train` for benchmarking.
+//
+//   sparseglm-bench                       the built-in problem set, as a table
+//   sparseglm-bench --data FILE [...]     one fit on an svmlight file, as one JSON line
+//
+// See `sparseglm-bench --help`. Every error is one line on stderr starting with
+// "sparseglm-bench: " and exit status 2.
+
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/args.hpp"
+#include "cli/fit.hpp"
+#include "cli/load.hpp"
+#include "cli/problems.hpp"
+#include "cli/report.hpp"
+#include "sparseglm/core/error.hpp"
+
+namespace {
+
+using namespace sparseglm_bench;
+
+constexpr int default_suite_repeat = 3;
+
+/// Fits one generated problem, in double or (--float) in single precision.
+FitReport fit_generated(const GeneratedProblem& problem, const FitSettings& settings, bool single_precision) {
+  if (single_precision) {
+    const Eigen::VectorXf y = problem.y.cast<float>();
+    if (problem.is_sparse) return fit(SparseXf(problem.sparse.cast<float>()), y, settings);
+    return fit(Eigen::MatrixXf(problem.dense.cast<float>()), y, settings);
+  }
+  if (problem.is_sparse) return fit(problem.sparse, problem.y, settings);
+  return fit(problem.dense, problem.y, settings);
+}
+
+/// Fits the problem set of problems.hpp at each alpha ratio and prints the table.
+void run_default_problem_set(const Args& args) {
+  const int repeat = args.repeat.value_or(default_suite_repeat);
+  std::cout
+      << "sparseglm-bench: default problem set (" << (args.single_precision ? "float" : "double")
+      << "; dense designs: Gaussian, AR(1) column correlation 0.6; sparse designs: Gaussian entries; tol "
+      << default_tol << "; intercept fitted)\n";
+  print_table_header(std::cout, repeat);
+  for (const ProblemSpec& spec : default_problem_set()) {
+    const GeneratedProblem problem = generate(spec);
+    for (const double ratio : default_alpha_ratios()) {
+      FitSettings settings;
+      settings.model = spec.model;
+      settings.alpha_ratio = ratio;
+      settings.l1_ratio = spec.l1_ratio;
+      settings.tol = default_tol;
+      settings.repeat = repeat;
+      const FitReport report = fit_generated(problem, settings, args.single_precision);
+      print_table_row(std::cout, spec.name, long(spec.n), long(spec.p), ratio, report);
+    }
+  }
+}
+
+/// Converts the loaded data as asked (--float, --dense) and fits it.
+FitReport fit_dataset(const Args& args, const Dataset& dataset) {
+  const auto& X = dataset.X;
+  const auto& y = dataset.y;
+  if (args.single_precision) {
+    const SparseXf X_float = X.cast<float>();
+    const Eigen::VectorXf y_float = y.cast<float>();
+    if (args.dense) return fit(Eigen::MatrixXf(X_float), y_float, args.fit);
+    return fit(X_float, y_float, args.fit);
+  }
+  if (args.dense) return fit(Eigen::MatrixXd(X), y, args.fit);
+  return fit(X, y, args.fit);
+}
+
+void run_file(const Args& args) {
+  const Dataset dataset = load_svmlight_file(*args.data);
+  FitReport report;
+  try {
+    report = fit_dataset(args, dataset);
+  } catch (const sparseglm::invalid_argument& error) {
+    throw Error(*args.data + ": --model " + std::string(model_name(args.fit.model)) + ": " + error.what());
+  }
+  ProblemInfo info;
+  info.model = model_name(args.fit.model);
+  info.n = long(dataset.X.rows());
+  info.p = long(dataset.X.cols());
+  info.nnz = long(dataset.X.nonZeros());
+  info.tol = args.fit.tol;
+  info.scalar = args.single_precision ? "float" : "double";
+  info.storage = args.dense ? "dense" : "sparse";
+  info.file = *args.data;
+  info.load_seconds = dataset.load_seconds;
+  info.repeat = args.fit.repeat;
+  if (args.coef_out) write_coefficients(*args.coef_out, report);
+  std::cout << fit_json(info, report) << std::endl;
+}
+
+int fail(const std::string& message) {
+  std::cerr << "sparseglm-bench: " << message << std::endl;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Args args = parse_args(argc, argv);
+    if (args.help) {
+      std::cout << usage();
+      return 0;
+    }
+    if (args.data) {
+      run_file(args);
+    } else {
+      run_default_problem_set(args);
+    }
+    return 0;
+  } catch (const sparseglm::invalid_argument& error) {
+    return fail(error.what());
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory");
+  } catch (const std::exception& error) {
+    return fail(error.what());
+  } catch (...) {
+    return fail("unknown error");
+  }
+}
