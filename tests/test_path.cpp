@@ -21,9 +21,12 @@ using ref::Loss;
 
 ref::Penalty unit_penalty(Kind kind, Index p) {
   switch (kind) {
-    case Kind::weighted_l1: return ref::Penalty::weighted_l1(1.0, test_weights(p));
-    case Kind::elastic_net: return ref::Penalty::elastic_net(1.0, 0.7);
-    case Kind::l1: break;
+    case Kind::weighted_l1:
+      return ref::Penalty::weighted_l1(1.0, test_weights(p));
+    case Kind::elastic_net:
+      return ref::Penalty::elastic_net(1.0, 0.7);
+    case Kind::l1:
+      break;
   }
   return ref::Penalty::l1(1.0);
 }
@@ -71,7 +74,8 @@ void check_path(Loss loss, Kind kind, bool intercept, const XType& X, const Prob
   const Eigen::VectorXd yd = problem.y_double();
   const Index p = Xd.cols();
   const ref::Penalty unit = unit_penalty(kind, p);
-  INFO(what << ": " << to_string(loss) << " + " << to_string(kind) << (intercept ? ", intercept" : ", no intercept"));
+  INFO(what << ": " << to_string(loss) << " + " << to_string(kind)
+            << (intercept ? ", intercept" : ", no intercept"));
 
   SolverOptions options;
   options.tol = tol;
@@ -80,7 +84,8 @@ void check_path(Loss loss, Kind kind, bool intercept, const XType& X, const Prob
   const auto [amax, path] = with_datafit(loss, [&](auto datafit) {
     return with_penalty(unit, [&](const auto& penalty) {
       const double a = sparseglm::alpha_max(X, problem.y, datafit, penalty, intercept);
-      return std::pair(a, sparseglm::path(X, problem.y, datafit, penalty, sparseglm::alpha_grid(a, n_alphas, 1e-2), options));
+      return std::pair(a, sparseglm::path(X, problem.y, datafit, penalty,
+                                          sparseglm::alpha_grid(a, n_alphas, 1e-2), options));
     });
   });
   CAPTURE(amax);
@@ -108,17 +113,20 @@ void check_path(Loss loss, Kind kind, bool intercept, const XType& X, const Prob
 
   for (Index k = 0; k < n_alphas; ++k) {
     const ref::Penalty penalty = unit.with_alpha(path.alphas[k]);
-    const Certificate cert = certify(Xd, yd, loss, penalty, path.coefs.col(k), double(path.intercepts[k]), intercept);
+    const Certificate cert =
+        certify(Xd, yd, loss, penalty, path.coefs.col(k), double(path.intercepts[k]), intercept);
     const auto cold = with_datafit(loss, [&](auto datafit) {
       return with_penalty(penalty, [&](const auto& library_penalty) {
         return sparseglm::solve(X, problem.y, datafit, library_penalty, options);
       });
     });
-    const Certificate cold_cert = certify(Xd, yd, loss, penalty, cold.coef, double(cold.intercept), intercept);
+    const Certificate cold_cert =
+        certify(Xd, yd, loss, penalty, cold.coef, double(cold.intercept), intercept);
     const double slack = kkt_slack<Scalar>(Xd, yd, loss, path.coefs.col(k), double(path.intercepts[k]));
     INFO("column " << k << ", alpha = " << path.alphas[k]);
-    CAPTURE(cert.kkt.violation, slack, path.stop_crits[k], cold_cert.kkt.violation, cert.objective, cold_cert.objective,
-            path.n_iter[k], path.n_epochs[k], count_nonzero(path.coefs.col(k)), count_nonzero(cold.coef));
+    CAPTURE(cert.kkt.violation, slack, path.stop_crits[k], cold_cert.kkt.violation, cert.objective,
+            cold_cert.objective, path.n_iter[k], path.n_epochs[k], count_nonzero(path.coefs.col(k)),
+            count_nonzero(cold.coef));
     CHECK(path.statuses[k] == sparseglm::SolverStatus::converged);
     CHECK(cert.kkt.violation <= tol + slack);
     CHECK(cold.converged());
@@ -177,12 +185,13 @@ TEST_CASE("path: the columns follow the given alphas in any order", "[path]") {
   spec.p = 70;
   spec.seed = 404;
   const auto problem = make_problem<double>(spec);
-  const double amax = sparseglm::alpha_max(problem.X, problem.y, sparseglm::datafits::Quadratic{}, sparseglm::penalties::L1(1));
+  const double amax = sparseglm::alpha_max(problem.X, problem.y, sparseglm::datafits::Quadratic{},
+                                           sparseglm::penalties::L1(1));
   const Eigen::VectorXd alphas = sparseglm::alpha_grid(amax, 5, 1e-2).reverse();  // increasing
   SolverOptions options;
   options.tol = 1e-9;
-  const auto path = sparseglm::path(problem.X, problem.y, sparseglm::datafits::Quadratic{}, sparseglm::penalties::L1(1),
-                                    alphas, options);
+  const auto path = sparseglm::path(problem.X, problem.y, sparseglm::datafits::Quadratic{},
+                                    sparseglm::penalties::L1(1), alphas, options);
   REQUIRE(path.all_converged());
   CHECK(path.alphas == alphas);
   CHECK(path.coefs.col(4) == Eigen::VectorXd::Zero(spec.p));

@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "cli/args.hpp"
-
 #include "sparseglm/io/svmlight.hpp"
 
 namespace sparseglm_bench {

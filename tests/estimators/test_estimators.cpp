@@ -7,17 +7,17 @@
 #include <cmath>
 #include <string>
 
-#include "sparseglm/sparseglm.hpp"
 #include "../support/checks.hpp"
 #include "../support/problems.hpp"
 #include "../support/reference.hpp"
+#include "sparseglm/sparseglm.hpp"
 
 namespace {
 
 using namespace test_support;
+using ref::Loss;
 using sparseglm::Index;
 using sparseglm::SolverOptions;
-using ref::Loss;
 
 SolverOptions with_tol(double tol) {
   SolverOptions options;
@@ -39,7 +39,8 @@ ProblemSpec estimator_spec(TargetKind target, DesignKind design, std::uint64_t s
 
 // predict / decision_function must be X * coef + intercept, in the scalar of X.
 template <class Model, class XType>
-void check_linear_prediction(const Model& model, const XType& X, const Eigen::MatrixXd& X_double, double rel) {
+void check_linear_prediction(const Model& model, const XType& X, const Eigen::MatrixXd& X_double,
+                             double rel) {
   const auto scores = model.decision_function(X);
   static_assert(std::is_same_v<typename decltype(scores)::Scalar, typename XType::Scalar>);
   const Eigen::VectorXd expected = (X_double * model.coef()).array() + model.intercept();
@@ -48,7 +49,9 @@ void check_linear_prediction(const Model& model, const XType& X, const Eigen::Ma
 }
 
 template <class Model>
-concept HasPredictProba = requires(const Model& model, const Eigen::MatrixXd& X) { model.predict_proba(X); };
+concept HasPredictProba = requires(const Model& model, const Eigen::MatrixXd& X) {
+  model.predict_proba(X);
+};
 
 }  // namespace
 
@@ -74,8 +77,8 @@ TEST_CASE("Lasso: fit, coef, intercept and predict on dense, sparse and float da
                                        sparseglm::penalties::L1(alpha), with_tol(1e-10));
   CHECK(dense.coef() == direct.coef);
   CHECK(dense.intercept() == direct.intercept);
-  const Certificate cert = certify(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(alpha), dense.coef(),
-                                   dense.intercept(), true);
+  const Certificate cert = certify(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(alpha),
+                                   dense.coef(), dense.intercept(), true);
   CHECK(cert.kkt.violation <= 1e-10);
 
   const Eigen::VectorXd predicted = dense.predict(problem.X);
@@ -83,7 +86,8 @@ TEST_CASE("Lasso: fit, coef, intercept and predict on dense, sparse and float da
   CHECK(relative_max_difference(predicted, expected) <= 1e-14);
   check_linear_prediction(dense, problem.X_sparse, problem.X, 1e-14);
   // A better fit than the constant model.
-  CHECK((problem.y - predicted).squaredNorm() < 0.5 * (problem.y.array() - problem.y.mean()).matrix().squaredNorm());
+  CHECK((problem.y - predicted).squaredNorm() <
+        0.5 * (problem.y.array() - problem.y.mean()).matrix().squaredNorm());
 
   sparseglm::Lasso sparse(alpha, with_tol(1e-10));
   sparse.fit(problem.X_sparse, problem.y);
@@ -99,8 +103,9 @@ TEST_CASE("Lasso: fit, coef, intercept and predict on dense, sparse and float da
   CHECK(relative_max_difference(predicted_float,
                                 Eigen::VectorXd((single.X_double() * single_precision.coef()).array() +
                                                 single_precision.intercept())) <= 1e-5);
-  const Certificate float_cert = certify(single.X_double(), single.y_double(), Loss::quadratic, ref::Penalty::l1(alpha),
-                                         single_precision.coef(), single_precision.intercept(), true);
+  const Certificate float_cert =
+      certify(single.X_double(), single.y_double(), Loss::quadratic, ref::Penalty::l1(alpha),
+              single_precision.coef(), single_precision.intercept(), true);
   const double slack = kkt_slack<float>(single.X_double(), single.y_double(), Loss::quadratic,
                                         single_precision.coef(), single_precision.intercept());
   CAPTURE(float_cert.kkt.violation, slack);
@@ -115,8 +120,10 @@ TEST_CASE("Lasso: fit_intercept is on by default and absorbs a shift of y", "[es
   CHECK(sparseglm::ElasticNet().options().fit_intercept);
   CHECK(sparseglm::SparseLogisticRegression().options().fit_intercept);
 
-  const auto problem = make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::correlated, 503));
-  const double alpha = 0.05 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
+  const auto problem =
+      make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::correlated, 503));
+  const double alpha =
+      0.05 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
   sparseglm::Lasso base(alpha, with_tol(1e-10)), shifted(alpha, with_tol(1e-10));
   base.fit(problem.X, problem.y);
   shifted.fit(problem.X, Eigen::VectorXd(problem.y.array() + 100.0));
@@ -134,7 +141,8 @@ TEST_CASE("Lasso: fit_intercept is on by default and absorbs a shift of y", "[es
 TEST_CASE("ElasticNet estimator: the ElasticNet penalty through solve", "[estimators][enet]") {
   const ProblemSpec spec = estimator_spec(TargetKind::regression, DesignKind::correlated, 505);
   const auto problem = make_problem<double>(spec);
-  const double alpha = 0.05 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::elastic_net(1, 0.3), true);
+  const double alpha =
+      0.05 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::elastic_net(1, 0.3), true);
   sparseglm::ElasticNet model(alpha, 0.3, with_tol(1e-10));
   CHECK(model.alpha() == alpha);
   CHECK(model.l1_ratio() == 0.3);
@@ -144,8 +152,9 @@ TEST_CASE("ElasticNet estimator: the ElasticNet penalty through solve", "[estima
                                        sparseglm::penalties::ElasticNet(alpha, 0.3), with_tol(1e-10));
   CHECK(model.coef() == direct.coef);
   CHECK(model.intercept() == direct.intercept);
-  const Certificate cert = certify(problem.X, problem.y, Loss::quadratic, ref::Penalty::elastic_net(alpha, 0.3),
-                                   model.coef(), model.intercept(), true);
+  const Certificate cert =
+      certify(problem.X, problem.y, Loss::quadratic, ref::Penalty::elastic_net(alpha, 0.3), model.coef(),
+              model.intercept(), true);
   CHECK(cert.kkt.violation <= 1e-10);
   CHECK(count_nonzero(model.coef()) >= 3);
   check_linear_prediction(model, problem.X, problem.X, 1e-14);
@@ -162,7 +171,8 @@ TEST_CASE("SparseLogisticRegression: labels, probabilities and decision function
     const ProblemSpec spec = estimator_spec(TargetKind::classification, design, 507);
     const auto problem = make_problem<double>(spec);
     const Eigen::VectorXd zero_one = (problem.y.array() > 0).cast<double>();
-    const double alpha = 0.1 * ref::alpha_max(problem.X, problem.y, Loss::logistic, ref::Penalty::l1(1), true);
+    const double alpha =
+        0.1 * ref::alpha_max(problem.X, problem.y, Loss::logistic, ref::Penalty::l1(1), true);
     INFO(describe(spec) << ", alpha = " << alpha);
 
     sparseglm::SparseLogisticRegression pm(alpha, with_tol(1e-10)), binary(alpha, with_tol(1e-10));
@@ -212,7 +222,8 @@ TEST_CASE("SparseLogisticRegression: labels, probabilities and decision function
   }
 
   SECTION("refitting with the other encoding switches the predicted labels") {
-    const auto problem = make_problem<double>(estimator_spec(TargetKind::classification, DesignKind::correlated, 509));
+    const auto problem =
+        make_problem<double>(estimator_spec(TargetKind::classification, DesignKind::correlated, 509));
     sparseglm::SparseLogisticRegression model(0.01);
     model.fit(problem.X, Eigen::VectorXd((problem.y.array() > 0).cast<double>()));
     CHECK((model.predict(problem.X).array() == 0.0).any());
@@ -222,7 +233,8 @@ TEST_CASE("SparseLogisticRegression: labels, probabilities and decision function
   }
 
   SECTION("float data: predictions in float, probabilities in (0, 1)") {
-    const auto single = make_problem<float>(estimator_spec(TargetKind::classification, DesignKind::correlated, 511));
+    const auto single =
+        make_problem<float>(estimator_spec(TargetKind::classification, DesignKind::correlated, 511));
     sparseglm::SparseLogisticRegression model(0.02);
     model.fit(single.X, single.y);
     CHECK(model.summary().converged());
@@ -244,17 +256,20 @@ TEST_CASE("GeneralizedLinearEstimator<Logistic, WeightedL1>", "[estimators][gene
   const double amax = ref::alpha_max(problem.X, problem.y, Loss::logistic, unit, true);
   INFO(describe(spec));
 
-  using Model = sparseglm::GeneralizedLinearEstimator<sparseglm::datafits::Logistic, sparseglm::penalties::WeightedL1>;
-  Model model(sparseglm::datafits::Logistic{}, sparseglm::penalties::WeightedL1(0.2 * amax, weights), with_tol(1e-10));
+  using Model =
+      sparseglm::GeneralizedLinearEstimator<sparseglm::datafits::Logistic, sparseglm::penalties::WeightedL1>;
+  Model model(sparseglm::datafits::Logistic{}, sparseglm::penalties::WeightedL1(0.2 * amax, weights),
+              with_tol(1e-10));
   CHECK(model.options().fit_intercept);
   model.fit(problem.X_sparse, problem.y);
   REQUIRE(model.summary().converged());
-  const auto direct = sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
-                                       sparseglm::penalties::WeightedL1(0.2 * amax, weights), with_tol(1e-10));
+  const auto direct =
+      sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
+                       sparseglm::penalties::WeightedL1(0.2 * amax, weights), with_tol(1e-10));
   CHECK(model.coef() == direct.coef);
   CHECK(model.intercept() == direct.intercept);
-  const Certificate cert = certify(problem.X, problem.y, Loss::logistic, unit.with_alpha(0.2 * amax), model.coef(),
-                                   model.intercept(), true);
+  const Certificate cert = certify(problem.X, problem.y, Loss::logistic, unit.with_alpha(0.2 * amax),
+                                   model.coef(), model.intercept(), true);
   CHECK(cert.kkt.violation <= 1e-10);
   check_linear_prediction(model, problem.X, problem.X, 1e-14);
   check_linear_prediction(model, problem.X_sparse, problem.X, 1e-14);
@@ -274,11 +289,12 @@ TEST_CASE("GeneralizedLinearEstimator: predict gives labels for a classifier, Xw
   const auto problem = make_problem<double>(spec);
   const Eigen::VectorXd zero_one = (problem.y.array() > 0).cast<double>();
   const Eigen::VectorXd weights = test_weights(spec.p);
-  const double alpha = 0.2 * ref::alpha_max(problem.X, problem.y, Loss::logistic, ref::Penalty::weighted_l1(1, weights), true);
+  const double alpha =
+      0.2 * ref::alpha_max(problem.X, problem.y, Loss::logistic, ref::Penalty::weighted_l1(1, weights), true);
   INFO(describe(spec));
 
-  sparseglm::GeneralizedLinearEstimator classifier(sparseglm::datafits::Logistic{},
-                                                   sparseglm::penalties::WeightedL1(alpha, weights), with_tol(1e-10));
+  sparseglm::GeneralizedLinearEstimator classifier(
+      sparseglm::datafits::Logistic{}, sparseglm::penalties::WeightedL1(alpha, weights), with_tol(1e-10));
   for (const bool binary : {true, false}) {
     classifier.fit(problem.X, binary ? zero_one : problem.y);
     REQUIRE(classifier.summary().converged());
@@ -299,9 +315,10 @@ TEST_CASE("GeneralizedLinearEstimator: predict gives labels for a classifier, Xw
     CHECK((labels.array() == 1.0).any());
   }
 
-  const auto regression = make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::sparse, 521));
-  sparseglm::GeneralizedLinearEstimator regressor(sparseglm::datafits::Quadratic{}, sparseglm::penalties::L1(0.05),
-                                                  with_tol(1e-10));
+  const auto regression =
+      make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::sparse, 521));
+  sparseglm::GeneralizedLinearEstimator regressor(sparseglm::datafits::Quadratic{},
+                                                  sparseglm::penalties::L1(0.05), with_tol(1e-10));
   regressor.fit(regression.X_sparse, regression.y);
   REQUIRE(regressor.summary().converged());
   CHECK(count_nonzero(regressor.coef()) >= 2);
@@ -313,7 +330,8 @@ TEST_CASE("GeneralizedLinearEstimator: predict gives labels for a classifier, Xw
 }
 
 TEST_CASE("estimators: warm_start reuses the last solution", "[estimators][warm]") {
-  const auto problem = make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::correlated, 515));
+  const auto problem =
+      make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::correlated, 515));
   const double amax = ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
   const double alpha1 = 0.05 * amax, alpha2 = 0.04 * amax;
 
@@ -349,13 +367,15 @@ TEST_CASE("estimators: warm_start reuses the last solution", "[estimators][warm]
 }
 
 TEST_CASE("estimators: the summary reports the fit", "[estimators][summary]") {
-  const auto problem = make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::correlated, 517));
-  const double alpha = 0.01 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
+  const auto problem =
+      make_problem<double>(estimator_spec(TargetKind::regression, DesignKind::correlated, 517));
+  const double alpha =
+      0.01 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
   sparseglm::Lasso model(alpha, with_tol(1e-9));
   model.fit(problem.X, problem.y);
   const sparseglm::FitSummary& summary = model.summary();
-  const Certificate cert = certify(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(alpha), model.coef(),
-                                   model.intercept(), true);
+  const Certificate cert = certify(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(alpha),
+                                   model.coef(), model.intercept(), true);
   CAPTURE(summary.objective, summary.stop_crit, summary.n_iter, summary.n_epochs, to_string(summary.status));
   CHECK(summary.converged());
   CHECK(summary.status == sparseglm::SolverStatus::converged);

@@ -2,8 +2,8 @@
 // an independent FISTA reference), storage and input-type invariance, penalties' special cases,
 // the null model at alpha >= alpha_max, warm starts, label encodings and the stopping statuses.
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -11,10 +11,10 @@
 #include <tuple>
 #include <vector>
 
-#include "sparseglm/sparseglm.hpp"
 #include "../support/checks.hpp"
 #include "../support/problems.hpp"
 #include "../support/reference.hpp"
+#include "sparseglm/sparseglm.hpp"
 
 namespace {
 
@@ -76,9 +76,12 @@ ProblemSpec spec_for(const Variant& v, std::uint64_t seed) {
 
 ref::Penalty penalty_for(Kind kind, Index p) {
   switch (kind) {
-    case Kind::weighted_l1: return ref::Penalty::weighted_l1(1.0, test_weights(p));
-    case Kind::elastic_net: return ref::Penalty::elastic_net(1.0, 0.5);
-    case Kind::l1: break;
+    case Kind::weighted_l1:
+      return ref::Penalty::weighted_l1(1.0, test_weights(p));
+    case Kind::elastic_net:
+      return ref::Penalty::elastic_net(1.0, 0.5);
+    case Kind::l1:
+      break;
   }
   return ref::Penalty::l1(1.0);
 }
@@ -116,8 +119,9 @@ void certify_variant(const Variant& v, std::uint64_t seed) {
 
   INFO(describe(v) << " | " << describe(spec));
   CAPTURE(penalty.alpha, amax, to_string(result.status), result.n_iter, result.n_epochs, result.stop_crit,
-          count_nonzero(result.coef), cert.kkt.violation, cert.kkt.features, cert.kkt.intercept, cert.kkt.worst,
-          cert.objective, reference.objective, reference.kkt.violation, reference.iterations, distance);
+          count_nonzero(result.coef), cert.kkt.violation, cert.kkt.features, cert.kkt.intercept,
+          cert.kkt.worst, cert.objective, reference.objective, reference.kkt.violation, reference.iterations,
+          distance);
   CHECK(result.converged());
   if constexpr (std::is_same_v<Scalar, double>) {
     CHECK(cert.kkt.violation <= tol);
@@ -137,7 +141,8 @@ void certify_variant(const Variant& v, std::uint64_t seed) {
   // Convexity: P(u) - P(x) <= <s, u - x> for every s in dP(u), and the KKT violation is the
   // smallest sup-norm of such an s, so |P(lib) - P(ref)| <= max(kkt_lib, kkt_ref) ||lib - ref||_1.
   CHECK(std::abs(cert.objective - reference.objective) <=
-        std::max(cert.kkt.violation, reference.kkt.violation) * distance + 1e-14 * std::abs(reference.objective));
+        std::max(cert.kkt.violation, reference.kkt.violation) * distance +
+            1e-14 * std::abs(reference.objective));
   if constexpr (std::is_same_v<Scalar, double>) {
     CHECK(relative_difference(cert.objective, reference.objective) <= 1e-6);
   } else {
@@ -214,8 +219,8 @@ TEST_CASE("solve: dense and sparse storage of the same matrix give the same solu
                          sparseglm::solve(problem.X_sparse, problem.y, datafit, penalty, options));
       });
       INFO(to_string(loss) << (intercept ? ", intercept" : ", no intercept") << " | " << describe(spec));
-      CAPTURE(problem.X_sparse.nonZeros(), count_nonzero(dense.coef), count_nonzero(sparse.coef), dense.intercept,
-              sparse.intercept, dense.n_epochs, sparse.n_epochs);
+      CAPTURE(problem.X_sparse.nonZeros(), count_nonzero(dense.coef), count_nonzero(sparse.coef),
+              dense.intercept, sparse.intercept, dense.n_epochs, sparse.n_epochs);
       REQUIRE(dense.converged());
       REQUIRE(sparse.converged());
       CHECK(count_nonzero(dense.coef) >= 3);
@@ -225,7 +230,8 @@ TEST_CASE("solve: dense and sparse storage of the same matrix give the same solu
     }
 }
 
-TEST_CASE("solve: Map, row-major, block and expression designs give the Matrix's solution", "[solve][storage]") {
+TEST_CASE("solve: Map, row-major, block and expression designs give the Matrix's solution",
+          "[solve][storage]") {
   const ProblemSpec spec = small_spec(Loss::quadratic, DesignKind::correlated, 11);
   const auto problem = make_problem<double>(spec);
   const Eigen::MatrixXd& X = problem.X;
@@ -265,7 +271,8 @@ TEST_CASE("solve: Map, row-major, block and expression designs give the Matrix's
     CHECK(expression.coef == stored.coef);
     CHECK(expression.intercept == stored.intercept);
     // Scaling X by 2 halves the coefficients at the same alpha... with alpha doubled.
-    const auto scaled = sparseglm::solve(2.0 * X, y, datafit, sparseglm::penalties::L1(2 * 0.05 * amax), options);
+    const auto scaled =
+        sparseglm::solve(2.0 * X, y, datafit, sparseglm::penalties::L1(2 * 0.05 * amax), options);
     CHECK(relative_max_difference(Eigen::VectorXd(2.0 * scaled.coef), expected.coef) <= 1e-8);
   }
   SECTION("a block of a larger matrix (outer stride != rows)") {
@@ -284,8 +291,8 @@ TEST_CASE("solve: Map, row-major, block and expression designs give the Matrix's
     REQUIRE(!X_uncompressed.isCompressed());
     CHECK(sparseglm::solve(X_uncompressed, y, datafit, penalty, options).coef == sparse_expected.coef);
     const Eigen::SparseMatrix<double>& S = problem.X_sparse;
-    const Eigen::Map<const Eigen::SparseMatrix<double>> X_map(S.rows(), S.cols(), S.nonZeros(), S.outerIndexPtr(),
-                                                              S.innerIndexPtr(), S.valuePtr());
+    const Eigen::Map<const Eigen::SparseMatrix<double>> X_map(
+        S.rows(), S.cols(), S.nonZeros(), S.outerIndexPtr(), S.innerIndexPtr(), S.valuePtr());
     CHECK(sparseglm::solve(X_map, y, datafit, penalty, options).coef == sparse_expected.coef);
     CHECK(relative_max_difference(sparse_expected.coef, expected.coef) <= 1e-8);
   }
@@ -298,8 +305,10 @@ TEST_CASE("solve: ElasticNet with l1_ratio = 1 is the Lasso", "[solve][penalty]"
     const double alpha = 0.1 * ref::alpha_max(problem.X, problem.y, loss, ref::Penalty::l1(1), true);
     const SolverOptions options = tight_options(1e-10, true);
     const auto [lasso, enet] = with_datafit(loss, [&](auto datafit) {
-      return std::pair(sparseglm::solve(problem.X, problem.y, datafit, sparseglm::penalties::L1(alpha), options),
-                       sparseglm::solve(problem.X, problem.y, datafit, sparseglm::penalties::ElasticNet(alpha, 1.0), options));
+      return std::pair(
+          sparseglm::solve(problem.X, problem.y, datafit, sparseglm::penalties::L1(alpha), options),
+          sparseglm::solve(problem.X, problem.y, datafit, sparseglm::penalties::ElasticNet(alpha, 1.0),
+                           options));
     });
     INFO(to_string(loss) << " | " << describe(spec));
     CAPTURE(lasso.n_epochs, enet.n_epochs, lasso.intercept, enet.intercept);
@@ -312,7 +321,8 @@ TEST_CASE("solve: ElasticNet with l1_ratio = 1 is the Lasso", "[solve][penalty]"
   }
 }
 
-TEST_CASE("solve: a zero weight in WeightedL1 leaves its feature unpenalised", "[solve][penalty][alpha_max]") {
+TEST_CASE("solve: a zero weight in WeightedL1 leaves its feature unpenalised",
+          "[solve][penalty][alpha_max]") {
   const ProblemSpec spec = small_spec(Loss::quadratic, DesignKind::correlated, 17);
   const auto problem = make_problem<double>(spec);
   const Eigen::MatrixXd& X = problem.X;
@@ -329,14 +339,16 @@ TEST_CASE("solve: a zero weight in WeightedL1 leaves its feature unpenalised", "
   CAPTURE(least_squares.transpose());
 
   const sparseglm::datafits::Quadratic datafit;
-  const double amax = sparseglm::alpha_max(X, y, datafit, sparseglm::penalties::WeightedL1(1.0, weights), true);
-  const double amax_reference = ref::alpha_max(X, y, Loss::quadratic, ref::Penalty::weighted_l1(1, weights), true);
+  const double amax =
+      sparseglm::alpha_max(X, y, datafit, sparseglm::penalties::WeightedL1(1.0, weights), true);
+  const double amax_reference =
+      ref::alpha_max(X, y, Loss::quadratic, ref::Penalty::weighted_l1(1, weights), true);
   CAPTURE(amax, amax_reference);
   CHECK(relative_difference(amax, amax_reference) <= 1e-9);
 
   for (const double factor : {1.0, 1.5}) {
-    const auto result = sparseglm::solve(X, y, datafit, sparseglm::penalties::WeightedL1(factor * amax, weights),
-                                         tight_options(1e-10, true));
+    const auto result = sparseglm::solve(
+        X, y, datafit, sparseglm::penalties::WeightedL1(factor * amax, weights), tight_options(1e-10, true));
     INFO("alpha = " << factor << " * alpha_max");
     CAPTURE(result.coef[free[0]], result.coef[free[1]], result.intercept, to_string(result.status));
     CHECK(result.converged());
@@ -357,14 +369,16 @@ TEST_CASE("solve: a zero weight in WeightedL1 leaves its feature unpenalised", "
   SECTION("logistic: the unpenalised features sit at the reference null model") {
     const auto labels = make_problem<double>(small_spec(Loss::logistic, DesignKind::correlated, 19));
     const sparseglm::penalties::WeightedL1 unit(1.0, weights);
-    const double logistic_amax = sparseglm::alpha_max(labels.X, labels.y, sparseglm::datafits::Logistic{}, unit, true);
+    const double logistic_amax =
+        sparseglm::alpha_max(labels.X, labels.y, sparseglm::datafits::Logistic{}, unit, true);
     const ref::Penalty reference_penalty = ref::Penalty::weighted_l1(1, weights);
-    CHECK(relative_difference(logistic_amax,
-                              ref::alpha_max(labels.X, labels.y, Loss::logistic, reference_penalty, true)) <= 1e-8);
+    CHECK(relative_difference(logistic_amax, ref::alpha_max(labels.X, labels.y, Loss::logistic,
+                                                            reference_penalty, true)) <= 1e-8);
     const auto result = sparseglm::solve(labels.X, labels.y, sparseglm::datafits::Logistic{},
                                          unit.with_alpha(logistic_amax), tight_options(1e-10, true));
     const auto null = ref::null_model(labels.X, labels.y, Loss::logistic, reference_penalty, true);
-    CAPTURE(result.coef[free[0]], null.w[free[0]], result.coef[free[1]], null.w[free[1]], result.intercept, null.b);
+    CAPTURE(result.coef[free[0]], null.w[free[0]], result.coef[free[1]], null.w[free[1]], result.intercept,
+            null.b);
     CHECK(result.converged());
     CHECK(count_nonzero(result.coef) == 2);
     CHECK(result.coef[free[0]] != 0.0);
@@ -378,7 +392,8 @@ TEST_CASE("solve: a zero weight in WeightedL1 leaves its feature unpenalised", "
 namespace {
 
 template <class Scalar, class XType>
-void check_alpha_max(Loss loss, bool intercept, const XType& X, const Problem<Scalar>& problem, const std::string& what) {
+void check_alpha_max(Loss loss, bool intercept, const XType& X, const Problem<Scalar>& problem,
+                     const std::string& what) {
   const Eigen::MatrixXd Xd = problem.X_double();
   const Eigen::VectorXd yd = problem.y_double();
   const Index n = Xd.rows();
@@ -390,15 +405,15 @@ void check_alpha_max(Loss loss, bool intercept, const XType& X, const Problem<Sc
   // Closed forms of DESIGN.md: ||X^T(y - ybar)||_inf / n (quadratic, intercept), ||X^T y||_inf / n
   // (quadratic), and the same over 2n for the logistic.
   const Eigen::VectorXd centred = intercept ? Eigen::VectorXd(yd.array() - yd.mean()) : yd;
-  const double closed_form = (Xd.transpose() * centred).cwiseAbs().maxCoeff() / double(n) /
-                             (loss == Loss::quadratic ? 1.0 : 2.0);
+  const double closed_form =
+      (Xd.transpose() * centred).cwiseAbs().maxCoeff() / double(n) / (loss == Loss::quadratic ? 1.0 : 2.0);
   const double reference = ref::alpha_max(Xd, yd, loss, ref::Penalty::l1(1), intercept);
   const double rounding = std::is_same_v<Scalar, float> ? 1e-5 : 1e-10;
   CAPTURE(amax, closed_form, reference);
   CHECK(relative_difference(amax, closed_form) <= rounding);
   CHECK(relative_difference(amax, reference) <= rounding);
 
-  const double expected_intercept = !intercept ? 0.0
+  const double expected_intercept = !intercept                ? 0.0
                                     : loss == Loss::quadratic ? yd.mean()
                                                               : ref::logistic_null_intercept(yd);
   for (const double factor : {1.0, 1.0 + 1e-12, 1.5, 10.0}) {
@@ -412,7 +427,8 @@ void check_alpha_max(Loss loss, bool intercept, const XType& X, const Problem<Sc
     CHECK(count_nonzero(result.coef) == 0);
     CHECK(result.coef == sparseglm::Vector<Scalar>::Zero(Xd.cols()));
     if (intercept)
-      CHECK(std::abs(double(result.intercept) - expected_intercept) <= 100 * rounding * std::max(1.0, std::abs(expected_intercept)));
+      CHECK(std::abs(double(result.intercept) - expected_intercept) <=
+            100 * rounding * std::max(1.0, std::abs(expected_intercept)));
     else
       CHECK(result.intercept == Scalar(0));
   }
@@ -445,13 +461,14 @@ TEST_CASE("solve: a warm start at the solution stops after one criterion", "[sol
       const ProblemSpec spec = small_spec(loss, DesignKind::correlated, 37);
       const auto problem = make_problem<double>(spec);
       const ref::Penalty unit = penalty_for(kind, spec.p);
-      const ref::Penalty penalty = unit.with_alpha(0.1 * ref::alpha_max(problem.X, problem.y, loss, unit, true));
+      const ref::Penalty penalty =
+          unit.with_alpha(0.1 * ref::alpha_max(problem.X, problem.y, loss, unit, true));
       const SolverOptions options = tight_options(1e-8, true);
       const auto [cold, warm] = with_datafit(loss, [&](auto datafit) {
         return with_penalty(penalty, [&](const auto& library_penalty) {
           const auto first = sparseglm::solve(problem.X, problem.y, datafit, library_penalty, options);
-          return std::pair(first, sparseglm::solve(problem.X, problem.y, datafit, library_penalty, options, first.coef,
-                                                   first.intercept));
+          return std::pair(first, sparseglm::solve(problem.X, problem.y, datafit, library_penalty, options,
+                                                   first.coef, first.intercept));
         });
       });
       INFO(to_string(loss) << " + " << to_string(kind) << " | " << describe(spec));
@@ -474,15 +491,20 @@ TEST_CASE("solve: logistic labels {0, 1} and {-1, 1} give the same model", "[sol
       const Eigen::VectorXd zero_one = (problem.y.array() > 0).cast<double>();
       REQUIRE((zero_one.array() == 0).count() > 0);
       REQUIRE((zero_one.array() == 1).count() > 0);
-      const double alpha = 0.1 * ref::alpha_max(problem.X, problem.y, Loss::logistic, ref::Penalty::l1(1), intercept);
+      const double alpha =
+          0.1 * ref::alpha_max(problem.X, problem.y, Loss::logistic, ref::Penalty::l1(1), intercept);
       const SolverOptions options = tight_options(1e-8, intercept);
       const sparseglm::penalties::L1 penalty(alpha);
-      const auto plus_minus = design == DesignKind::sparse
-          ? sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{}, penalty, options)
-          : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{}, penalty, options);
-      const auto binary = design == DesignKind::sparse
-          ? sparseglm::solve(problem.X_sparse, zero_one, sparseglm::datafits::Logistic{}, penalty, options)
-          : sparseglm::solve(problem.X, zero_one, sparseglm::datafits::Logistic{}, penalty, options);
+      const auto plus_minus =
+          design == DesignKind::sparse
+              ? sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{}, penalty,
+                                 options)
+              : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{}, penalty, options);
+      const auto binary =
+          design == DesignKind::sparse
+              ? sparseglm::solve(problem.X_sparse, zero_one, sparseglm::datafits::Logistic{}, penalty,
+                                 options)
+              : sparseglm::solve(problem.X, zero_one, sparseglm::datafits::Logistic{}, penalty, options);
       INFO(describe(spec) << (intercept ? ", intercept" : ", no intercept"));
       REQUIRE(plus_minus.converged());
       CHECK(count_nonzero(plus_minus.coef) >= 2);
@@ -496,7 +518,8 @@ TEST_CASE("solve: a zero column of X stays at 0", "[solve][edge]") {
   auto problem = make_problem<double>(small_spec(Loss::quadratic, DesignKind::correlated, 43));
   problem.X.col(5).setZero();
   problem.X_sparse = to_sparse<double>(problem.X);
-  const double alpha = 0.01 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
+  const double alpha =
+      0.01 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
   const SolverOptions options = tight_options(1e-10, true);
   Eigen::VectorXd weights = Eigen::VectorXd::Ones(problem.X.cols());
   weights[5] = 0.0;  // unpenalised and without data: nothing determines it, it must stay 0
@@ -505,10 +528,11 @@ TEST_CASE("solve: a zero column of X stays at 0", "[solve][edge]") {
                                               sparseglm::penalties::L1(alpha), options)
                            : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{},
                                               sparseglm::penalties::L1(alpha), options);
-    const auto weighted = sparse ? sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Quadratic{},
-                                                    sparseglm::penalties::WeightedL1(alpha, weights), options)
-                                 : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{},
-                                                    sparseglm::penalties::WeightedL1(alpha, weights), options);
+    const auto weighted =
+        sparse ? sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Quadratic{},
+                                  sparseglm::penalties::WeightedL1(alpha, weights), options)
+               : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{},
+                                  sparseglm::penalties::WeightedL1(alpha, weights), options);
     INFO((sparse ? "sparse" : "dense"));
     CHECK(l1.converged());
     CHECK(weighted.converged());
@@ -523,13 +547,14 @@ TEST_CASE("solve: a zero column of X stays at 0", "[solve][edge]") {
 namespace {
 
 struct HardProblem {
-  Problem<double> problem = make_problem<double>(small_spec(Loss::quadratic, DesignKind::correlated, 47, 50, 150));
+  Problem<double> problem =
+      make_problem<double>(small_spec(Loss::quadratic, DesignKind::correlated, 47, 50, 150));
   double alpha = 1e-3 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
   double null_objective = ref::objective(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(alpha),
                                          Eigen::VectorXd::Zero(problem.X.cols()), problem.y.mean());
   sparseglm::SolverResult<double> solve(const SolverOptions& options) const {
-    return sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{}, sparseglm::penalties::L1(alpha),
-                            options);
+    return sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{},
+                            sparseglm::penalties::L1(alpha), options);
   }
 };
 
@@ -622,14 +647,17 @@ TEST_CASE("solve: max_iter and max_epochs stop a hard fit with finite results", 
 
 TEST_CASE("solve: verbosity writes to the caller's stream, and only then", "[solve][output]") {
   const auto problem = make_problem<double>(small_spec(Loss::quadratic, DesignKind::correlated, 53));
-  const sparseglm::penalties::L1 penalty(0.1 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true));
+  const sparseglm::penalties::L1 penalty(
+      0.1 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true));
   std::ostringstream out;
   SolverOptions options = tight_options(1e-8, true);
   options.log = &out;
-  const auto silent = sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{}, penalty, options);
+  const auto silent =
+      sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{}, penalty, options);
   CHECK(out.str().empty());
   options.verbosity = 1;
-  const auto verbose = sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{}, penalty, options);
+  const auto verbose =
+      sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{}, penalty, options);
   CHECK(verbose.coef == silent.coef);
   const std::string text = out.str();
   CHECK_THAT(text, Catch::Contains("iteration 1"));
@@ -645,7 +673,8 @@ TEST_CASE("duality_gap: weak duality against the reference optimum, and a vanish
         const ProblemSpec spec = small_spec(loss, DesignKind::correlated, ++seed, 50, 70);
         const auto problem = make_problem<double>(spec);
         const ref::Penalty unit = penalty_for(kind, spec.p);
-        const ref::Penalty penalty = unit.with_alpha(0.1 * ref::alpha_max(problem.X, problem.y, loss, unit, intercept));
+        const ref::Penalty penalty =
+            unit.with_alpha(0.1 * ref::alpha_max(problem.X, problem.y, loss, unit, intercept));
         const ref::FistaResult reference = ref::fista(problem.X, problem.y, loss, penalty, intercept);
         REQUIRE(reference.kkt.violation <= 1e-9);
         // A point away from the optimum: the true coefficients.
@@ -655,24 +684,25 @@ TEST_CASE("duality_gap: weak duality against the reference optimum, and a vanish
           const auto fit = sparseglm::solve(problem.X, problem.y, datafit, library_penalty,
                                             tight_options(1e-10, intercept));
           return std::tuple(fit,
-                            sparseglm::duality_gap(problem.X_sparse, problem.y, datafit, library_penalty, fit.coef,
-                                                   fit.intercept, intercept),
+                            sparseglm::duality_gap(problem.X_sparse, problem.y, datafit, library_penalty,
+                                                   fit.coef, fit.intercept, intercept),
                             sparseglm::duality_gap(problem.X, problem.y, datafit, library_penalty, elsewhere,
                                                    intercept ? 0.3 : 0.0, intercept));
         };
         const auto [solution, at_solution, at_elsewhere] = with_datafit(loss, [&](auto datafit) {
-          return kind == Kind::l1 ? run(datafit, sparseglm::penalties::L1(penalty.alpha))
-                                  : run(datafit, sparseglm::penalties::ElasticNet(penalty.alpha, penalty.l1_ratio));
+          return kind == Kind::l1
+                     ? run(datafit, sparseglm::penalties::L1(penalty.alpha))
+                     : run(datafit, sparseglm::penalties::ElasticNet(penalty.alpha, penalty.l1_ratio));
         });
-        INFO(to_string(loss) << " + " << to_string(kind) << (intercept ? ", intercept" : ", no intercept") << " | "
-                             << describe(spec));
-        CAPTURE(reference.objective, at_solution.primal, at_solution.dual, at_solution.gap, at_elsewhere.primal,
-                at_elsewhere.dual, at_elsewhere.gap);
+        INFO(to_string(loss) << " + " << to_string(kind) << (intercept ? ", intercept" : ", no intercept")
+                             << " | " << describe(spec));
+        CAPTURE(reference.objective, at_solution.primal, at_solution.dual, at_solution.gap,
+                at_elsewhere.primal, at_elsewhere.dual, at_elsewhere.gap);
         REQUIRE(solution.converged());
         // The primal is the objective at the given point.
         CHECK(relative_difference(at_solution.primal, reference.objective) <= 1e-9);
-        CHECK(relative_difference(at_elsewhere.primal,
-                                  ref::objective(problem.X, problem.y, loss, penalty, elsewhere, intercept ? 0.3 : 0.0)) <=
+        CHECK(relative_difference(at_elsewhere.primal, ref::objective(problem.X, problem.y, loss, penalty,
+                                                                      elsewhere, intercept ? 0.3 : 0.0)) <=
               1e-12);
         // Weak duality: every dual value is below the optimum P*, which FISTA brackets tightly.
         CHECK(at_solution.dual <= reference.objective + 1e-12);

@@ -10,8 +10,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "sparseglm/sparseglm.hpp"
 #include "reference.hpp"
+#include "sparseglm/sparseglm.hpp"
 
 namespace test_support {
 
@@ -32,18 +32,24 @@ decltype(auto) with_penalty(const ref::Penalty& penalty, F&& f) {
       return std::forward<F>(f)(sparseglm::penalties::WeightedL1(penalty.alpha, penalty.weights));
     case ref::Penalty::Kind::elastic_net:
       return std::forward<F>(f)(sparseglm::penalties::ElasticNet(penalty.alpha, penalty.l1_ratio));
-    case ref::Penalty::Kind::l1: break;
+    case ref::Penalty::Kind::l1:
+      break;
   }
   return std::forward<F>(f)(sparseglm::penalties::L1(penalty.alpha));
 }
 
-inline std::string to_string(ref::Loss loss) { return loss == ref::Loss::quadratic ? "Quadratic" : "Logistic"; }
+inline std::string to_string(ref::Loss loss) {
+  return loss == ref::Loss::quadratic ? "Quadratic" : "Logistic";
+}
 
 inline std::string to_string(ref::Penalty::Kind kind) {
   switch (kind) {
-    case ref::Penalty::Kind::l1: return "L1";
-    case ref::Penalty::Kind::weighted_l1: return "WeightedL1";
-    case ref::Penalty::Kind::elastic_net: return "ElasticNet";
+    case ref::Penalty::Kind::l1:
+      return "L1";
+    case ref::Penalty::Kind::weighted_l1:
+      return "WeightedL1";
+    case ref::Penalty::Kind::elastic_net:
+      return "ElasticNet";
   }
   return "?";
 }
@@ -73,8 +79,9 @@ struct Certificate {
 };
 
 template <class WDerived>
-Certificate certify(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, ref::Loss loss, const ref::Penalty& penalty,
-                    const Eigen::MatrixBase<WDerived>& w, double b, bool fit_intercept) {
+Certificate certify(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, ref::Loss loss,
+                    const ref::Penalty& penalty, const Eigen::MatrixBase<WDerived>& w, double b,
+                    bool fit_intercept) {
   const Eigen::VectorXd wd = w.template cast<double>();
   return {ref::kkt(X, y, loss, penalty, wd, b, fit_intercept), ref::objective(X, y, loss, penalty, wd, b)};
 }
@@ -98,10 +105,11 @@ double kkt_slack(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, ref::Loss l
 /// How far an objective reported by a fit in Scalar may be from the one recomputed in double at
 /// the same point: 1e-12 relative for double, the worst-case rounding bound for float.
 template <class Scalar, class WDerived>
-double objective_slack(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, ref::Loss loss, const ref::Penalty& penalty,
-                       const Eigen::MatrixBase<WDerived>& w, double b) {
+double objective_slack(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, ref::Loss loss,
+                       const ref::Penalty& penalty, const Eigen::MatrixBase<WDerived>& w, double b) {
   const Eigen::VectorXd wd = w.template cast<double>();
-  if constexpr (std::is_same_v<Scalar, double>) return 1e-12 * std::abs(ref::objective(X, y, loss, penalty, wd, b));
+  if constexpr (std::is_same_v<Scalar, double>)
+    return 1e-12 * std::abs(ref::objective(X, y, loss, penalty, wd, b));
   return ref::objective_rounding_bound(X, y, loss, penalty, wd, b, unit_roundoff<Scalar>());
 }
 

@@ -139,8 +139,8 @@ struct ProblemSpec {
   Index n = 60;
   Index p = 100;
   DesignKind design = DesignKind::correlated;
-  double rho = 0.9;         ///< correlated designs
-  double density = 0.1;     ///< sparse designs
+  double rho = 0.9;      ///< correlated designs
+  double density = 0.1;  ///< sparse designs
   TargetKind target = TargetKind::regression;
   Index n_informative = 5;  ///< non-zeros of the true w
   double noise = 0.5;       ///< regression noise level
@@ -149,8 +149,8 @@ struct ProblemSpec {
 };
 
 inline std::string describe(const ProblemSpec& s) {
-  return std::string(s.target == TargetKind::regression ? "regression" : "classification") + " n=" +
-         std::to_string(s.n) + " p=" + std::to_string(s.p) + " " +
+  return std::string(s.target == TargetKind::regression ? "regression" : "classification") +
+         " n=" + std::to_string(s.n) + " p=" + std::to_string(s.p) + " " +
          (s.design == DesignKind::correlated ? "correlated rho=" + std::to_string(s.rho)
                                              : "sparse density=" + std::to_string(s.density)) +
          " intercept=" + std::to_string(s.intercept) + " seed=" + std::to_string(s.seed);

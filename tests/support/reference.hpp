@@ -45,7 +45,9 @@ struct Penalty {
   static Penalty weighted_l1(double alpha, Eigen::VectorXd weights) {
     return {Kind::weighted_l1, alpha, std::move(weights), 1.0};
   }
-  static Penalty elastic_net(double alpha, double l1_ratio) { return {Kind::elastic_net, alpha, {}, l1_ratio}; }
+  static Penalty elastic_net(double alpha, double l1_ratio) {
+    return {Kind::elastic_net, alpha, {}, l1_ratio};
+  }
 
   Penalty with_alpha(double a) const {
     Penalty copy = *this;
@@ -55,9 +57,12 @@ struct Penalty {
   /// Weight of |w_j| per unit of alpha.
   double l1_unit(Index j) const {
     switch (kind) {
-      case Kind::l1: return 1.0;
-      case Kind::weighted_l1: return weights[j];
-      case Kind::elastic_net: return l1_ratio;
+      case Kind::l1:
+        return 1.0;
+      case Kind::weighted_l1:
+        return weights[j];
+      case Kind::elastic_net:
+        return l1_ratio;
     }
     return 1.0;
   }
@@ -150,7 +155,8 @@ inline Kkt kkt(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Loss loss, co
 inline double gamma(Index k, double u) { return double(k) * u / (1.0 - double(k) * u); }
 
 /// |fl(z_i) - z_i| <= gamma_{p+1} (sum_j |x_ij w_j| + |b|), per sample.
-inline Eigen::VectorXd margin_rounding(const Eigen::MatrixXd& X, const Eigen::VectorXd& w, double b, double u) {
+inline Eigen::VectorXd margin_rounding(const Eigen::MatrixXd& X, const Eigen::VectorXd& w, double b,
+                                       double u) {
   return gamma(X.cols() + 1, u) * ((X.cwiseAbs() * w.cwiseAbs()).array() + std::abs(b));
 }
 
@@ -192,7 +198,8 @@ inline double squared_spectral_norm(const Eigen::MatrixXd& X, bool fit_intercept
   A.leftCols(X.cols()) = X;
   if (fit_intercept) A.col(X.cols()).setOnes();
   if (A.cols() == 0) return 0.0;
-  const Eigen::MatrixXd gram = A.rows() <= A.cols() ? Eigen::MatrixXd(A * A.transpose()) : Eigen::MatrixXd(A.transpose() * A);
+  const Eigen::MatrixXd gram =
+      A.rows() <= A.cols() ? Eigen::MatrixXd(A * A.transpose()) : Eigen::MatrixXd(A.transpose() * A);
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(gram, Eigen::EigenvaluesOnly);
   return eigen.eigenvalues().maxCoeff();
 }
@@ -211,8 +218,8 @@ struct FistaOptions {
   int check_every = 10;
 };
 
-inline FistaResult fista(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Loss loss, const Penalty& penalty,
-                         bool fit_intercept, const FistaOptions& options = {},
+inline FistaResult fista(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Loss loss,
+                         const Penalty& penalty, bool fit_intercept, const FistaOptions& options = {},
                          const Eigen::VectorXd* w0 = nullptr, double b0 = 0.0) {
   const Index n = X.rows(), p = X.cols();
   const double lipschitz =
@@ -273,8 +280,8 @@ struct NullModel {
 
 /// The intercept (when fitted) and the unpenalised features at their optimum, the penalised
 /// features held at 0: FISTA on the unpenalised columns alone.
-inline NullModel null_model(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Loss loss, const Penalty& penalty,
-                            bool fit_intercept) {
+inline NullModel null_model(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Loss loss,
+                            const Penalty& penalty, bool fit_intercept) {
   std::vector<Index> free;
   for (Index j = 0; j < X.cols(); ++j)
     if (!penalty.penalized(j)) free.push_back(j);

@@ -51,7 +51,9 @@ class DenseDesign {
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
   Index col_nnz(Index) const { return X_.rows(); }
-  Scalar col_centered_sq_norm(Index j, Scalar mean) const { return (X_.col(j).array() - mean).square().sum(); }
+  Scalar col_centered_sq_norm(Index j, Scalar mean) const {
+    return (X_.col(j).array() - mean).square().sum();
+  }
   void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
     v.array() += a * (X_.col(j).array() - mean);
   }
