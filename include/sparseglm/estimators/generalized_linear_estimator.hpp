@@ -61,7 +61,9 @@ class GeneralizedLinearEstimator {
   Vector<typename XDerived::Scalar> decision_function(const Eigen::EigenBase<XDerived>& X) const {
     using Scalar = typename XDerived::Scalar;
     if (!fitted_) detail::throw_invalid("model", "is not fitted yet: call fit first");
-    detail::check_length("X", X.cols(), coef_.size(), "the number of coefficients of the fitted model");
+    if (X.cols() != coef_.size())
+      detail::throw_invalid("X", "has " + std::to_string(X.cols()) + " columns but the fitted model has " +
+                                     std::to_string(coef_.size()) + " coefficients");
     Vector<Scalar> scores = X.derived() * coef_.template cast<Scalar>();
     scores.array() += Scalar(intercept_);
     return scores;

@@ -247,7 +247,8 @@ class AndersonCD {
 
   // Intercept and unpenalised features at their optimum with the penalised coefficients held
   // at 0, to a relative accuracy near machine precision: this point decides alpha_max and the
-  // exact null model for alpha >= alpha_max. Its settings do not depend on the caller's options
+  // exact null model for alpha >= alpha_max. Its settings and budget do not depend on the
+  // caller's options (its epochs are counted in n_epochs, but max_epochs does not cut it short)
   // so that alpha_max() and solve() reach the very same point.
   void fit_null_model() {
     if (unpenalized_.empty() && !options_.fit_intercept) return;
@@ -256,8 +257,7 @@ class AndersonCD {
     const Scalar initial = working_set_criterion(unpenalized_);
     const Scalar tol = Scalar(10) * std::numeric_limits<Scalar>::epsilon() * std::max(Scalar(1), initial);
     if (initial <= tol) return;
-    solve_working_set(unpenalized_, {tol, std::min(options_.max_epochs, epochs_ + null_model_epochs), 1,
-                                     null_model_anderson_memory});
+    solve_working_set(unpenalized_, {tol, epochs_ + null_model_epochs, 1, null_model_anderson_memory});
   }
 
   void save_finite_iterate() {
