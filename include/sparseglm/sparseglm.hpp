@@ -2,6 +2,7 @@
 // sparseglm: sparse generalized linear models by working-set coordinate descent.
 // The umbrella header: includes the whole public API.
 
+#include "sparseglm/batch/fit_many.hpp"
 #include "sparseglm/core/error.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/datafits/datafit.hpp"
