@@ -84,50 +84,43 @@ std::vector<SolverResult<double>> run_batch(std::size_t count, Produce produce, 
 
 }  // namespace
 
+// Solves each produced problem on this thread, then checks fit_many at 1, 2 and 8 threads
+// against those results bit for bit.
+template <class Produce>
+void require_batch_matches_sequential(Produce produce) {
+  std::vector<SolverResult<double>> sequential;
+  for (std::size_t i = 0; i < kProblems; ++i) {
+    const auto problem = produce(i);
+    sequential.push_back(
+        sparseglm::solve(problem.X, problem.y, problem.datafit, problem.penalty, problem.options));
+  }
+  for (int n_threads : {1, 2, 8}) {
+    CAPTURE(n_threads);
+    const auto batch = run_batch(kProblems, produce, n_threads);
+    for (std::size_t i = 0; i < kProblems; ++i) {
+      CAPTURE(i);
+      require_identical(batch[i], sequential[i]);
+    }
+  }
+}
+
 TEST_CASE("fit_many equals sequential solves bit for bit at any thread count", "[batch]") {
   SECTION("Lasso, X viewed through a Map of the caller's storage") {
     const auto problems = generate(test_support::TargetKind::regression);
-    auto produce = [&](std::size_t i) {
+    require_batch_matches_sequential([&](std::size_t i) {
       const auto& pb = problems[i];
       return sparseglm::make_problem(MapX(pb.X.data(), pb.X.rows(), pb.X.cols()), pb.y, Quadratic{},
                                      L1{alpha_for(pb, i)});
-    };
-    std::vector<SolverResult<double>> sequential;
-    for (std::size_t i = 0; i < kProblems; ++i)
-      sequential.push_back(
-          sparseglm::solve(problems[i].X, problems[i].y, Quadratic{}, L1{alpha_for(problems[i], i)}));
-    for (int n_threads : {1, 2, 8}) {
-      CAPTURE(n_threads);
-      const auto batch = run_batch(kProblems, produce, n_threads);
-      for (std::size_t i = 0; i < kProblems; ++i) {
-        CAPTURE(i);
-        require_identical(batch[i], sequential[i]);
-      }
-    }
+    });
   }
   SECTION("sparse logistic regression, X an owned CSC matrix") {
     const auto problems = generate(test_support::TargetKind::classification);
-    auto produce = [&](std::size_t i) {
+    require_batch_matches_sequential([&](std::size_t i) {
       const auto& pb = problems[i];
       sparseglm::SolverOptions options;
       options.tol = 1e-6;
       return sparseglm::make_problem(pb.X_sparse, pb.y, Logistic{}, L1{alpha_for(pb, i) / 2}, options);
-    };
-    std::vector<SolverResult<double>> sequential;
-    for (std::size_t i = 0; i < kProblems; ++i) {
-      sparseglm::SolverOptions options;
-      options.tol = 1e-6;
-      sequential.push_back(sparseglm::solve(problems[i].X_sparse, problems[i].y, Logistic{},
-                                            L1{alpha_for(problems[i], i) / 2}, options));
-    }
-    for (int n_threads : {1, 2, 8}) {
-      CAPTURE(n_threads);
-      const auto batch = run_batch(kProblems, produce, n_threads);
-      for (std::size_t i = 0; i < kProblems; ++i) {
-        CAPTURE(i);
-        require_identical(batch[i], sequential[i]);
-      }
-    }
+    });
   }
 }
 
