@@ -40,6 +40,14 @@ Model parse_model(std::string_view text) {
   throw Error("--model: unknown model '" + std::string(text) + "' (expected lasso, enet or logreg)");
 }
 
+sparseglm::GramMode parse_gram(std::string_view flag, std::string_view text) {
+  if (text == "auto") return sparseglm::GramMode::automatic;
+  if (text == "always") return sparseglm::GramMode::always;
+  if (text == "never") return sparseglm::GramMode::never;
+  throw Error(std::string(flag) + ": unknown mode '" + std::string(text) +
+              "' (expected auto, always or never)");
+}
+
 double non_negative(std::string_view flag, std::string_view text) {
   const double value = parse_double(flag, text);
   if (value < 0) throw Error(std::string(flag) + ": must be >= 0, got " + std::string(text));
@@ -94,6 +102,7 @@ constexpr std::array<Flag, 17> flags{{
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
      a.coef_out = std::string(v);
    }},
+  {"--gram", true, true, [](Args& a, std::string_view f, std::string_view v) { a.fit.gram = parse_gram(f, v); }},
   {"--verbose", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.verbosity = 1; }},
   {"-h", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
 }};
@@ -199,6 +208,8 @@ Options:
   --float              fit in single precision (X and y converted after loading)
   --dense              convert X to a dense matrix before fitting
   --coef-out FILE      write the coefficients, one per line, then the intercept
+  --gram G             lasso/enet inner solver: auto (default), always (on the working set's
+                       Gram matrix) or never (coordinate descent on the columns of X)
   --verbose            the solver's progress (one line per outer iteration) on stderr
   --help, -h           this text
 

@@ -30,8 +30,9 @@ struct FitSettings {
   bool fit_intercept = true;
   int max_iter = sparseglm::SolverOptions{}.max_iter;
   int max_epochs = sparseglm::SolverOptions{}.max_epochs;
-  int repeat = 1;     ///< fits to time; the median time is reported
-  int verbosity = 0;  ///< the solver's progress lines, on stderr
+  int repeat = 1;                                             ///< fits to time; the median time is reported
+  int verbosity = 0;                                          ///< the solver's progress lines, on stderr
+  sparseglm::GramMode gram = sparseglm::GramMode::automatic;  ///< least-squares inner solver
 };
 
 struct Args {

@@ -32,6 +32,7 @@ FitReport timed_fits(const XType& X, const sparseglm::Vector<Scalar>& y, const D
   options.max_epochs = settings.max_epochs;
   options.fit_intercept = settings.fit_intercept;
   options.verbosity = settings.verbosity;
+  options.gram = settings.gram;
   options.log = &std::cerr;
 
   sparseglm::SolverResult<Scalar> result;

@@ -86,6 +86,13 @@ ref::Penalty penalty_for(Kind kind, Index p) {
   return ref::Penalty::l1(1.0);
 }
 
+// Least-squares fits are certified with each inner solver: automatic, on X only, on the Gram
+// matrix only (n > p rows have p <= 128 <= n: the automatic choice is the covariance mode).
+std::vector<sparseglm::GramMode> gram_modes_for(Loss loss) {
+  if (loss == Loss::logistic) return {sparseglm::GramMode::automatic};
+  return {sparseglm::GramMode::automatic, sparseglm::GramMode::never, sparseglm::GramMode::always};
+}
+
 template <class Scalar>
 void certify_variant(const Variant& v, std::uint64_t seed) {
   const double tol = std::is_same_v<Scalar, float> ? 1e-4 : 1e-8;
@@ -99,67 +106,71 @@ void certify_variant(const Variant& v, std::uint64_t seed) {
   const double fraction = v.loss == Loss::quadratic ? 0.05 : 0.1;
   const ref::Penalty penalty = unit.with_alpha(fraction * amax);
 
-  SolverOptions options;
-  options.tol = tol;
-  options.fit_intercept = v.intercept;
-  const auto result = with_datafit(v.loss, [&](auto datafit) {
-    return with_penalty(penalty, [&](const auto& library_penalty) {
-      return v.sparse ? sparseglm::solve(problem.X_sparse, problem.y, datafit, library_penalty, options)
-                      : sparseglm::solve(problem.X, problem.y, datafit, library_penalty, options);
-    });
-  });
-  static_assert(std::is_same_v<decltype(result.intercept), Scalar>, "the fit runs in the design's scalar");
-
-  const Certificate cert = certify(X, y, v.loss, penalty, result.coef, double(result.intercept), v.intercept);
   const ref::FistaResult reference = ref::fista(X, y, v.loss, penalty, v.intercept);
+  for (const sparseglm::GramMode gram : gram_modes_for(v.loss)) {
+    SolverOptions options;
+    options.tol = tol;
+    options.fit_intercept = v.intercept;
+    options.gram = gram;
+    const auto result = with_datafit(v.loss, [&](auto datafit) {
+      return with_penalty(penalty, [&](const auto& library_penalty) {
+        return v.sparse ? sparseglm::solve(problem.X_sparse, problem.y, datafit, library_penalty, options)
+                        : sparseglm::solve(problem.X, problem.y, datafit, library_penalty, options);
+      });
+    });
+    static_assert(std::is_same_v<decltype(result.intercept), Scalar>, "the fit runs in the design's scalar");
 
-  // Distance between the two points, (w, b) jointly, in l1.
-  const double distance = (result.coef.template cast<double>() - reference.w).template lpNorm<1>() +
-                          std::abs(double(result.intercept) - reference.b);
+    const Certificate cert =
+        certify(X, y, v.loss, penalty, result.coef, double(result.intercept), v.intercept);
 
-  INFO(describe(v) << " | " << describe(spec));
-  CAPTURE(penalty.alpha, amax, to_string(result.status), result.n_iter, result.n_epochs, result.stop_crit,
-          count_nonzero(result.coef), cert.kkt.violation, cert.kkt.features, cert.kkt.intercept,
-          cert.kkt.worst, cert.objective, reference.objective, reference.kkt.violation, reference.iterations,
-          distance);
-  CHECK(result.converged());
-  if constexpr (std::is_same_v<Scalar, double>) {
-    CHECK(cert.kkt.violation <= tol);
-    CHECK(std::abs(cert.kkt.violation - double(result.stop_crit)) <= 1e-12);
-  } else {
-    // The solver evaluated its criterion in float. Slack: the first-order worst-case bound on
-    // the rounding error of that evaluation (reference::kkt_rounding_bound, u = 2^-24), which
-    // is 10-50% of tol on these problems; the differences actually seen are below 0.1% of tol.
-    const double slack = kkt_slack<Scalar>(X, y, v.loss, result.coef, double(result.intercept));
-    CAPTURE(slack);
-    CHECK(slack <= 0.5 * tol);
-    CHECK(cert.kkt.violation <= tol + slack);
-    CHECK(std::abs(cert.kkt.violation - double(result.stop_crit)) <= slack);
+    // Distance between the two points, (w, b) jointly, in l1.
+    const double distance = (result.coef.template cast<double>() - reference.w).template lpNorm<1>() +
+                            std::abs(double(result.intercept) - reference.b);
+
+    INFO(describe(v) << " | " << describe(spec) << " | gram mode " << int(gram));
+    CAPTURE(penalty.alpha, amax, to_string(result.status), result.n_iter, result.n_epochs, result.stop_crit,
+            count_nonzero(result.coef), cert.kkt.violation, cert.kkt.features, cert.kkt.intercept,
+            cert.kkt.worst, cert.objective, reference.objective, reference.kkt.violation,
+            reference.iterations, distance);
+    CHECK(result.converged());
+    if constexpr (std::is_same_v<Scalar, double>) {
+      CHECK(cert.kkt.violation <= tol);
+      CHECK(std::abs(cert.kkt.violation - double(result.stop_crit)) <= 1e-12);
+    } else {
+      // The solver evaluated its criterion in float. Slack: the first-order worst-case bound on
+      // the rounding error of that evaluation (reference::kkt_rounding_bound, u = 2^-24), which
+      // is 10-50% of tol on these problems; the differences actually seen are below 0.1% of tol.
+      const double slack = kkt_slack<Scalar>(X, y, v.loss, result.coef, double(result.intercept));
+      CAPTURE(slack);
+      CHECK(slack <= 0.5 * tol);
+      CHECK(cert.kkt.violation <= tol + slack);
+      CHECK(std::abs(cert.kkt.violation - double(result.stop_crit)) <= slack);
+    }
+    // The reference itself must be trustworthy before it can judge anything.
+    CHECK(reference.kkt.violation <= 1e-9);
+    // Convexity: P(u) - P(x) <= <s, u - x> for every s in dP(u), and the KKT violation is the
+    // smallest sup-norm of such an s, so |P(lib) - P(ref)| <= max(kkt_lib, kkt_ref) ||lib - ref||_1.
+    CHECK(std::abs(cert.objective - reference.objective) <=
+          std::max(cert.kkt.violation, reference.kkt.violation) * distance +
+              1e-14 * std::abs(reference.objective));
+    if constexpr (std::is_same_v<Scalar, double>) {
+      CHECK(relative_difference(cert.objective, reference.objective) <= 1e-6);
+    } else {
+      // tol = 1e-4 on the gradient allows a suboptimality of about tol * ||lib - ref||_1: seen up
+      // to 2.3e-5 relative here, so 1e-6 is out of reach in float; the bound above is the real test.
+      CHECK(relative_difference(cert.objective, reference.objective) <= 1e-4);
+    }
+    // The reported objective is the objective of the returned point, up to the rounding of its
+    // evaluation in the design's scalar (reference::objective_rounding_bound; seen: 1e-13 relative
+    // in double, 3e-7 in float).
+    const double objective_rounding =
+        objective_slack<Scalar>(X, y, v.loss, penalty, result.coef, double(result.intercept));
+    CAPTURE(result.objective, objective_rounding);
+    CHECK(std::abs(double(result.objective) - cert.objective) <= objective_rounding);
+    // The solution is sparse but not trivial.
+    CHECK(count_nonzero(result.coef) > 0);
+    CHECK(count_nonzero(result.coef) < spec.p);
   }
-  // The reference itself must be trustworthy before it can judge anything.
-  CHECK(reference.kkt.violation <= 1e-9);
-  // Convexity: P(u) - P(x) <= <s, u - x> for every s in dP(u), and the KKT violation is the
-  // smallest sup-norm of such an s, so |P(lib) - P(ref)| <= max(kkt_lib, kkt_ref) ||lib - ref||_1.
-  CHECK(std::abs(cert.objective - reference.objective) <=
-        std::max(cert.kkt.violation, reference.kkt.violation) * distance +
-            1e-14 * std::abs(reference.objective));
-  if constexpr (std::is_same_v<Scalar, double>) {
-    CHECK(relative_difference(cert.objective, reference.objective) <= 1e-6);
-  } else {
-    // tol = 1e-4 on the gradient allows a suboptimality of about tol * ||lib - ref||_1: seen up
-    // to 2.3e-5 relative here, so 1e-6 is out of reach in float; the bound above is the real test.
-    CHECK(relative_difference(cert.objective, reference.objective) <= 1e-4);
-  }
-  // The reported objective is the objective of the returned point, up to the rounding of its
-  // evaluation in the design's scalar (reference::objective_rounding_bound; seen: 1e-13 relative
-  // in double, 3e-7 in float).
-  const double objective_rounding =
-      objective_slack<Scalar>(X, y, v.loss, penalty, result.coef, double(result.intercept));
-  CAPTURE(result.objective, objective_rounding);
-  CHECK(std::abs(double(result.objective) - cert.objective) <= objective_rounding);
-  // The solution is sparse but not trivial.
-  CHECK(count_nonzero(result.coef) > 0);
-  CHECK(count_nonzero(result.coef) < spec.p);
 }
 
 }  // namespace

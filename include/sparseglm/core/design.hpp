@@ -13,17 +13,21 @@
 //   col_centered_sq_norm(j, m)        ||X_j - m||^2
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
 //   col_weighted_sum_and_total(j, f)  (sum_i X_ij f(i), sum over all rows i of f(i))
+// and the Gram kernel of least-squares inner solves (solvers/gram_cd.hpp):
+//   centered_cross_gram(A, m_A, B, m_B, out)  (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets
 // `make_design(X)` wraps a user's matrix without copying it whenever its storage allows
 // (column-major dense with unit inner stride, `Eigen::Map` included; compressed column-major
 // sparse); any other expression is evaluated once into storage owned by the view.
 // The views are public because user-defined datafits receive them (datafits/datafit.hpp); a
 // datafit written against the DesignMatrix concept works for dense and sparse designs alike.
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "sparseglm/core/types.hpp"
 
@@ -81,7 +85,37 @@ class DenseDesign {
   void times(const Vector<Scalar>& w, Vector<Scalar>& out) const { out.noalias() = X_ * w; }
   bool all_finite() const { return X_.allFinite(); }
 
+  /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets A and B (zero means: X_A^T X_B).
+  /// Centred blocks of rows are gathered and multiplied (a matrix product), which keeps the digits
+  /// that X_A^T X_B - n m_A m_B^T would cancel. O(n |A| |B|).
+  void centered_cross_gram(const std::vector<Index>& a_columns, const Vector<Scalar>& a_means,
+                           const std::vector<Index>& b_columns, const Vector<Scalar>& b_means,
+                           Matrix<Scalar>& out) const {
+    constexpr Index block_rows = 1024;              // gathered blocks of block_rows rows stay in cache
+    const bool symmetric = a_columns == b_columns;  // then only the lower half is computed
+    out.setZero(Index(a_columns.size()), Index(b_columns.size()));
+    Matrix<Scalar> a_block, b_block;
+    for (Index start = 0; start < X_.rows(); start += block_rows) {
+      const Index rows = std::min(block_rows, X_.rows() - start);
+      gather_centered(a_columns, a_means, start, rows, a_block);
+      if (symmetric) {
+        out.template selfadjointView<Eigen::Lower>().rankUpdate(a_block.transpose());
+      } else {
+        gather_centered(b_columns, b_means, start, rows, b_block);
+        out.noalias() += a_block.transpose() * b_block;
+      }
+    }
+    if (symmetric) out.template triangularView<Eigen::StrictlyUpper>() = out.transpose();
+  }
+
  private:
+  void gather_centered(const std::vector<Index>& columns, const Vector<Scalar>& means, Index start,
+                       Index rows, Matrix<Scalar>& block) const {
+    block.resize(rows, Index(columns.size()));
+    for (Index a = 0; a < block.cols(); ++a)
+      block.col(a) = X_.col(columns[a]).segment(start, rows).array() - means[a];
+  }
+
   // A const Ref binds to compatible storage without a copy and evaluates anything else once.
   Eigen::Ref<const Matrix<Scalar>, 0, Eigen::OuterStride<>> X_;
 };
@@ -165,7 +199,33 @@ class SparseDesign {
     return true;
   }
 
+  /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) = X_A^T X_B - n m_A m_B^T for column subsets A
+  /// and B: a sparse product of the gathered columns, O(sum over rows of nnz_A(row) nnz_B(row)).
+  void centered_cross_gram(const std::vector<Index>& a_columns, const Vector<Scalar>& a_means,
+                           const std::vector<Index>& b_columns, const Vector<Scalar>& b_means,
+                           Matrix<Scalar>& out) const {
+    out = Matrix<Scalar>(gather(a_columns).transpose() * gather(b_columns));
+    out.noalias() -= Scalar(rows_) * a_means * b_means.transpose();
+  }
+
  private:
+  Storage gather(const std::vector<Index>& columns) const {
+    Index total = 0;
+    for (const Index j : columns) total += col_nnz(j);
+    Storage gathered(rows_, Index(columns.size()));
+    gathered.resizeNonZeros(total);
+    Index position = 0;
+    for (Index a = 0; a < gathered.cols(); ++a) {
+      gathered.outerIndexPtr()[a] = StorageIndex(position);
+      for (Index entry = outer_[columns[a]]; entry < outer_[columns[a] + 1]; ++entry, ++position) {
+        gathered.innerIndexPtr()[position] = inner_[entry];
+        gathered.valuePtr()[position] = values_[entry];
+      }
+    }
+    gathered.outerIndexPtr()[gathered.cols()] = StorageIndex(position);
+    return gathered;
+  }
+
   template <class Derived>
   static constexpr bool is_compressed_col_major() {
     return std::is_base_of_v<Eigen::SparseCompressedBase<Derived>, Derived> &&

@@ -23,6 +23,9 @@
 //   gradient_j_and_intercept(X, y, Xw, j)
 //                                 (dF/dw_j, dF/db) together, for centred updates; without it
 //                                 the solver sums raw_gradient. O(n).
+//   static constexpr bool is_least_squares = true
+//                                 declares F(z) = ||y - z||^2 / (2n) exactly: the solver may then
+//                                 solve working sets on their Gram matrix (solvers/gram_cd.hpp).
 //   static constexpr bool is_classifier = true
 //                                 estimators predict labels and probabilities.
 //

@@ -14,6 +14,7 @@ namespace sparseglm::datafits {
 class Quadratic {
  public:
   static constexpr bool lipschitz_is_column_norm = true;  // L_j = ||X_j||^2 / n
+  static constexpr bool is_least_squares = true;          // working sets may be solved on X^T X
 
   template <class Design, class Scalar>
   void initialize(const Design& X, const Vector<Scalar>& y) {

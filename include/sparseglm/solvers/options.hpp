@@ -19,6 +19,13 @@ struct IterationInfo {
   long working_set_size;  ///< size of the working set about to be solved (0 when stopping)
 };
 
+/// How least-squares datafits solve each working set (solvers/gram_cd.hpp).
+enum class GramMode {
+  automatic,  ///< on the Gram matrix when the working set is small next to n (see AndersonCD)
+  always,     ///< always on the working set's Gram matrix
+  never,      ///< always by coordinate descent on the columns of X
+};
+
 struct SolverOptions {
   /// Stop when the optimality criterion max_j dist(-grad_j, dg_j(w_j)) (and |dF/db| when an
   /// intercept is fitted) is <= tol. Absolute, in the units of the gradient. Must be > 0.
@@ -33,6 +40,10 @@ struct SolverOptions {
   bool fit_intercept = true;
   /// Anderson acceleration: iterates combined per extrapolation (0 turns it off).
   int anderson_memory = 5;
+  /// Least-squares datafits (datafits::Quadratic): inner solves on the working set's Gram
+  /// matrix, O(|W|) per coordinate update after an O(n |W|^2) product, or on X, O(n) per update.
+  /// Other datafits ignore it.
+  GramMode gram = GramMode::automatic;
   /// 0: silent. 1: one line per outer iteration. 2: also the inner criteria. Written to `log`.
   int verbosity = 0;
   /// Where verbosity > 0 writes; nullptr means std::clog.
