@@ -83,7 +83,8 @@ class DenseDesign {
     out.noalias() = X_.transpose() * v;
   }
   void times(const Vector<Scalar>& w, Vector<Scalar>& out) const { out.noalias() = X_ * w; }
-  bool all_finite() const { return X_.allFinite(); }
+  // x * 0 is 0 for every finite x and NaN for NaN and +-Inf: one vectorised sum finds them all.
+  bool all_finite() const { return (X_.array() * Scalar(0)).sum() == Scalar(0); }
 
   /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets A and B (zero means: X_A^T X_B).
   /// Centred blocks of rows are gathered and multiplied (a matrix product), which keeps the digits
@@ -193,10 +194,8 @@ class SparseDesign {
     for (Index j = 0; j < cols_; ++j)
       if (w[j] != Scalar(0)) col_axpy(j, w[j], out);
   }
-  bool all_finite() const {
-    for (Index k = 0; k < nnz(); ++k)
-      if (!std::isfinite(values_[k])) return false;
-    return true;
+  bool all_finite() const {  // as DenseDesign::all_finite, over the stored values
+    return (Eigen::Map<const Vector<Scalar>>(values_, nnz()).array() * Scalar(0)).sum() == Scalar(0);
   }
 
   /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) = X_A^T X_B - n m_A m_B^T for column subsets A

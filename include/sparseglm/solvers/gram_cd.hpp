@@ -60,6 +60,7 @@ class GramCD {
     gram_ = cached_gram_(slots, slots);
     means_ = cached_means_(slots);
     correlations_ = cached_correlations_(slots);
+    steps_ = (gram_.diagonal().array() > Scalar(0)).select(n_ / gram_.diagonal().array(), Scalar(0));
   }
 
   /// CD epochs on the working set's coefficients (read from and written back into w, a vector
@@ -98,11 +99,10 @@ class GramCD {
   template <class PenaltyType>
   void epoch(const PenaltyType& penalty, const std::vector<Index>& working_set) {
     for (Index a = 0; a < coef_.size(); ++a) {
-      const Scalar lipschitz = gram_(a, a) / n_;
-      if (!(lipschitz > Scalar(0))) continue;  // a zero (or, with an intercept, constant) column
+      const Scalar step = steps_[a];
+      if (step == Scalar(0)) continue;  // a zero (or, with an intercept, constant) column
       const Scalar old_value = coef_[a];
-      const Scalar new_value =
-          penalty.prox_1d(old_value - gradient_[a] / lipschitz, Scalar(1) / lipschitz, working_set[a]);
+      const Scalar new_value = penalty.prox_1d(old_value - step * gradient_[a], step, working_set[a]);
       if (new_value == old_value) continue;
       coef_[a] = new_value;
       gradient_.noalias() += ((new_value - old_value) / n_) * gram_.col(a);
@@ -182,6 +182,7 @@ class GramCD {
   Matrix<Scalar> gram_;
   Vector<Scalar> means_;
   Vector<Scalar> correlations_;
+  Vector<Scalar> steps_;  // 1 / L_j = n / Q_jj, 0 where Q_jj = 0
   Vector<Scalar> coef_;
   Vector<Scalar> gradient_;
   Vector<Scalar> extrapolated_;
