@@ -235,17 +235,13 @@ class AndersonCD {
   // the cost of the better choice known in hindsight).
   void solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol) {
     const InnerLoopSettings on_x{inner_tol, options_.max_epochs, 10, options_.anderson_memory};
-    if (covariance_mode_) {
-      if (!solve_on_gram(working_set)) solve_working_set(working_set, on_x);
-      return;
-    }
     const bool gram_epochs_are_cheap = 4 * Index(working_set.size()) <= X_.rows();  // O(|W|) against O(2n)
     if (!least_squares || options_.gram == GramMode::never ||
-        (options_.gram == GramMode::automatic && !gram_epochs_are_cheap)) {
+        (options_.gram == GramMode::automatic && !covariance_mode_ && !gram_epochs_are_cheap)) {
       solve_working_set(working_set, on_x);
       return;
     }
-    if (options_.gram == GramMode::automatic) {
+    if (options_.gram == GramMode::automatic && !covariance_mode_) {
       const double budget = gram_cost(working_set) / x_epoch_cost(working_set);
       InnerLoopSettings rented = on_x;
       rented.epoch_limit =
@@ -314,8 +310,11 @@ class AndersonCD {
       for (Index k = 0; k < size; ++k) stacked_[k] = w_[working_set[k]];
       stacked_[size] = b_;
       gram_cd_.build(X_, y_, working_set, options_.fit_intercept);
-      epochs_ += gram_cd_.solve(penalty_, working_set, w_,
-                                {tol, options_.max_epochs - epochs_, options_.anderson_memory});
+      const int epochs = gram_cd_.solve(penalty_, working_set, w_,
+                                        {tol, options_.max_epochs - epochs_, options_.anderson_memory});
+      epochs_ += epochs;
+      if (options_.verbosity >= 2)
+        log() << "    Gram matrix of " << size << " features: " << epochs << " epochs\n";
       if (options_.fit_intercept) b_ = gram_cd_.intercept(working_set, w_);
       bool moved = b_ != stacked_[size];
       for (Index k = 0; k < size; ++k) moved = moved || w_[working_set[k]] != stacked_[k];
