@@ -303,7 +303,7 @@ class AndersonCD {
     if constexpr (!least_squares) {
       return false;
     } else {
-      if (Index(working_set.size()) > max_gram_size) return false;
+      if (Index(working_set.size()) > GramCD<Scalar>::max_features) return false;
       const Scalar tol = Scalar(options_.tol);
       const Index size = Index(working_set.size());
       stacked_.resize(size + 1);
@@ -393,7 +393,6 @@ class AndersonCD {
   int epochs_ = 0;
 
   static constexpr bool least_squares = requires { requires DatafitType::is_least_squares; };
-  static constexpr Index max_gram_size = 4096;  // a Gram matrix of at most 128 MiB in double
   // Least-squares fits with few features (p <= covariance_features, p <= n) and the Gram solver
   // allowed work on the Gram matrix of all features (glmnet's covariance mode): one symmetric
   // product O(n p^2 / 2), then every epoch O(p) per coordinate that moves; the working set is all

@@ -26,6 +26,8 @@ namespace sparseglm::detail {
 template <class Scalar>
 class GramCD {
  public:
+  static constexpr Index max_features = 4096;  // working sets and cache: at most 128 MiB in double
+
   struct Settings {
     Scalar tol;           // stop when max_j dist(-grad_j, dg_j(w_j)) over W is <= tol (or, when
                           // tol is below it, at the rounding level of the gradient)
@@ -34,7 +36,7 @@ class GramCD {
   };
 
   /// Forms Q, c and the means for the working set. Gram entries are cached for the whole fit
-  /// (at most max_cached_features features): a feature's products with X are computed once,
+  /// (at most max_features features): a feature's products with X are computed once,
   /// when it first enters a working set, so that a growing working set costs only its new rows.
   template <class Design>
   void build(const Design& X, const Vector<Scalar>& y, const std::vector<Index>& working_set,
@@ -48,7 +50,7 @@ class GramCD {
     std::vector<Index> fresh;
     for (const Index j : working_set)
       if (slot_[std::size_t(j)] < 0) fresh.push_back(j);
-    if (Index(cached_.size() + fresh.size()) > max_cached_features) {
+    if (Index(cached_.size() + fresh.size()) > max_features) {
       for (const Index j : cached_) slot_[std::size_t(j)] = -1;
       cached_.clear();
       fresh = working_set;
@@ -168,8 +170,6 @@ class GramCD {
     cached_gram_.bottomRows(added) = rows;
     cached_gram_.rightCols(added) = rows.transpose();
   }
-
-  static constexpr Index max_cached_features = 4096;  // a cache of at most 128 MiB in double
 
   Scalar n_ = 1;
   Scalar target_mean_ = 0;
