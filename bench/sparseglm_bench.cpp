@@ -2,6 +2,8 @@
 //
 //   sparseglm-bench                       the built-in problem set, as a table
 //   sparseglm-bench --data FILE [...]     one fit on an svmlight file, as one JSON line
+//   sparseglm-bench --npy DIR [...]       the same on .npy arrays (dense or CSC)
+//   ... --path N / --time-xtv             a warm-started path / the time of one X^T v
 //
 // See `sparseglm-bench --help`. Every error is one line on stderr starting with
 // "sparseglm-bench: " and exit status 2.
@@ -57,39 +59,50 @@ void run_default_problem_set(const Args& args) {
   }
 }
 
-/// Converts the loaded data as asked (--float, --dense) and fits it.
-FitReport fit_dataset(const Args& args, const Dataset& dataset) {
-  const auto& X = dataset.X;
+/// Converts the loaded data as asked (--float, --dense) and hands it to `run(X, y)`.
+template <class Run>
+auto with_converted_data(const Args& args, const Dataset& dataset, Run&& run) {
   const auto& y = dataset.y;
+  const bool dense = dataset.is_dense || args.dense;
   if (args.single_precision) {
-    const SparseXf X_float = X.cast<float>();
     const Eigen::VectorXf y_float = y.cast<float>();
-    if (args.dense) return fit(Eigen::MatrixXf(X_float), y_float, args.fit);
-    return fit(X_float, y_float, args.fit);
+    if (dataset.is_dense) return run(Eigen::MatrixXf(dataset.dense_X.cast<float>()), y_float);
+    const SparseXf X_float = dataset.X.cast<float>();
+    if (dense) return run(Eigen::MatrixXf(X_float), y_float);
+    return run(X_float, y_float);
   }
-  if (args.dense) return fit(Eigen::MatrixXd(X), y, args.fit);
-  return fit(X, y, args.fit);
+  if (dataset.is_dense) return run(dataset.dense_X, y);
+  if (dense) return run(Eigen::MatrixXd(dataset.X), y);
+  return run(dataset.X, y);
 }
 
 void run_file(const Args& args) {
-  const Dataset dataset = load_svmlight_file(*args.data);
-  FitReport report;
-  try {
-    report = fit_dataset(args, dataset);
-  } catch (const sparseglm::invalid_argument& error) {
-    throw Error(*args.data + ": --model " + std::string(model_name(args.fit.model)) + ": " + error.what());
-  }
+  const std::string source = args.data ? *args.data : *args.npy;
+  const Dataset dataset = args.data ? load_svmlight_file(*args.data) : load_npy_problem(*args.npy);
   ProblemInfo info;
   info.model = model_name(args.fit.model);
-  info.n = long(dataset.X.rows());
-  info.p = long(dataset.X.cols());
-  info.nnz = long(dataset.X.nonZeros());
+  info.n = dataset_rows(dataset);
+  info.p = dataset_cols(dataset);
+  info.nnz = dataset_nnz(dataset);
   info.tol = args.fit.tol;
   info.scalar = args.single_precision ? "float" : "double";
-  info.storage = args.dense ? "dense" : "sparse";
-  info.file = *args.data;
+  info.storage = dataset.is_dense || args.dense ? "dense" : "sparse";
+  info.file = source;
   info.load_seconds = dataset.load_seconds;
   info.repeat = args.fit.repeat;
+  if (args.action == Action::time_xtv) {
+    const double seconds = with_converted_data(
+        args, dataset, [](const auto& X, const auto& y) { return time_transpose_product(X, y); });
+    std::cout << transpose_product_json(info, seconds) << std::endl;
+    return;
+  }
+  FitReport report;
+  try {
+    report =
+        with_converted_data(args, dataset, [&](const auto& X, const auto& y) { return fit(X, y, args.fit); });
+  } catch (const sparseglm::invalid_argument& error) {
+    throw Error(source + ": --model " + std::string(model_name(args.fit.model)) + ": " + error.what());
+  }
   if (args.coef_out) write_coefficients(*args.coef_out, report);
   std::cout << fit_json(info, report) << std::endl;
 }
@@ -108,7 +121,7 @@ int main(int argc, char** argv) {
       std::cout << usage();
       return 0;
     }
-    if (args.data) {
+    if (args.data || args.npy) {
       run_file(args);
     } else {
       run_default_problem_set(args);

@@ -20,8 +20,8 @@ double parse_double(std::string_view flag, std::string_view text) {
   return value;
 }
 
-/// Parses all of `text` as an int >= 1.
-int parse_positive_int(std::string_view flag, std::string_view text) {
+/// Parses all of `text` as an int >= `minimum`.
+int parse_int(std::string_view flag, std::string_view text, int minimum) {
   int value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -29,9 +29,12 @@ int parse_positive_int(std::string_view flag, std::string_view text) {
     throw Error(std::string(flag) + ": '" + std::string(text) + "' is out of range");
   if (text.empty() || ec != std::errc{} || ptr != end)
     throw Error(std::string(flag) + ": '" + std::string(text) + "' is not an integer");
-  if (value < 1) throw Error(std::string(flag) + ": must be >= 1, got " + std::string(text));
+  if (value < minimum)
+    throw Error(std::string(flag) + ": must be >= " + std::to_string(minimum) + ", got " + std::string(text));
   return value;
 }
+
+int parse_positive_int(std::string_view flag, std::string_view text) { return parse_int(flag, text, 1); }
 
 Model parse_model(std::string_view text) {
   if (text == "lasso") return Model::lasso;
@@ -62,11 +65,23 @@ struct Flag {
 };
 
 // clang-format off
-constexpr std::array<Flag, 17> flags{{
+constexpr std::array<Flag, 22> flags{{
   {"--help", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--data", true, true, [](Args& a, std::string_view f, std::string_view v) {
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
      a.data = std::string(v);
+   }},
+  {"--npy", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     if (v.empty()) throw Error(std::string(f) + ": empty directory name");
+     a.npy = std::string(v);
+   }},
+  {"--path", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     a.action = Action::path;
+     a.fit.path_alphas = parse_positive_int(f, v);
+   }},
+  {"--time-xtv", false, true, [](Args& a, std::string_view, std::string_view) { a.action = Action::time_xtv; }},
+  {"--warmup", true, true, [](Args& a, std::string_view f, std::string_view v) {
+     a.fit.warmup = parse_int(f, v, 0);
    }},
   {"--model", true, true, [](Args& a, std::string_view, std::string_view v) { a.fit.model = parse_model(v); }},
   {"--alpha", true, true, [](Args& a, std::string_view f, std::string_view v) {
@@ -121,13 +136,18 @@ void check_combinations(const Args& args, const std::vector<std::string_view>& g
       if (g == name) return true;
     return false;
   };
-  if (!args.data) {
+  if (!args.data && !args.npy) {
     for (const auto name : given)
       if (find_flag(name)->needs_data)
         throw Error(std::string(name) +
-                    " needs --data FILE (without --data the default problem set runs; it accepts only "
-                    "--repeat and --float)");
+                    " needs --data FILE or --npy DIR (without them the default problem set runs; it accepts "
+                    "only --repeat and --float)");
   }
+  if (args.data && args.npy) throw Error("--data and --npy are mutually exclusive");
+  if (was_given("--path") && was_given("--time-xtv"))
+    throw Error("--path and --time-xtv are mutually exclusive");
+  if (was_given("--path") && was_given("--alpha"))
+    throw Error("--path takes --alpha-ratio (the last alpha of the grid), not --alpha");
   if (was_given("--alpha") && was_given("--alpha-ratio"))
     throw Error("--alpha and --alpha-ratio are mutually exclusive");
   if (was_given("--l1-ratio") && args.fit.model != Model::enet)
@@ -184,17 +204,28 @@ Args parse_args(int argc, const char* const* argv) {
 
 std::string usage() {
   return R"(Usage: sparseglm-bench [--repeat K] [--float]
-       sparseglm-bench --data FILE [options]
+       sparseglm-bench (--data FILE | --npy DIR) [--path N | --time-xtv] [options]
 
-Without --data: runs the built-in problem set (seeded correlated Gaussian designs, Lasso,
-ElasticNet and sparse logistic regression at alpha_max/10 and alpha_max/100, tol 1e-6) and
-prints a table; times are the median of 3 fits (--repeat K to change).
+Without --data or --npy: runs the built-in problem set (seeded correlated Gaussian designs,
+Lasso, ElasticNet and sparse logistic regression at alpha_max/10 and alpha_max/100, tol 1e-6)
+and prints a table; times are the median of 3 fits (--repeat K to change).
 
-With --data FILE: fits one model on an svmlight/libsvm file (1-based indices; a name ending in
-.gz is read through zlib) and prints one JSON object on one line.
+With --data FILE or --npy DIR: fits one model on that problem and prints one JSON object on
+one line.
+
+Input:
+  --data FILE          svmlight/libsvm file (1-based indices; FILE.gz: gzip-compressed)
+  --npy DIR            .npy arrays: DIR/y.npy (float64) and either DIR/X.npy (dense float64,
+                       fitted as a dense matrix) or DIR/X_data.npy, X_indices.npy, X_indptr.npy
+                       (CSC: values, row indices, column starts)
+
+Action (default: one fit at one alpha):
+  --path N             solve N alphas from alpha_max down to R * alpha_max (R: --alpha-ratio),
+                       geometric, warm-started; time_s is the whole path's time
+  --time-xtv           no fit: time one full product X^T v (the median over enough products to
+                       last 0.2 s; the first is not timed); prints n, p, nnz, storage, xtv_s
 
 Options:
-  --data FILE          svmlight file to fit (FILE.gz: gzip-compressed)
   --model M            lasso (default), enet or logreg (labels {-1,1} or {0,1})
   --alpha-ratio R      alpha = R * alpha_max (default 0.01)
   --alpha A            absolute alpha (instead of --alpha-ratio)
@@ -205,9 +236,11 @@ Options:
   --max-iter N         outer iterations of the solver (default 50)
   --max-epochs N       coordinate-descent epochs of the whole fit (default 50000)
   --repeat K           fit K times, report the median fit time (default 1; 3 without --data)
+  --warmup K           fit K times more before the timed fits, untimed (default 0)
   --float              fit in single precision (X and y converted after loading)
   --dense              convert X to a dense matrix before fitting
-  --coef-out FILE      write the coefficients, one per line, then the intercept
+  --coef-out FILE      write the coefficients, then the intercept: one per line, or as a
+                       float64 .npy array when FILE ends in .npy (with --path: N x (p + 1))
   --gram G             lasso/enet inner solver: auto (default), always (on the working set's
                        Gram matrix) or never (coordinate descent on the columns of X)
   --verbose            the solver's progress (one line per outer iteration) on stderr
@@ -216,7 +249,9 @@ Options:
 Output fields: model, n, p, nnz (stored non-zeros of X), alpha, alpha_max, tol, time_s (median
 wall time of a fit, loading excluded), objective, stop_crit, n_iter, n_epochs, nnz_coef,
 converged, status; then cpu_s (median process CPU time of a fit), dual_gap (duality gap of the
-solution), intercept, repeat, scalar, storage, load_s, file.
+solution), intercept, repeat, scalar, storage, load_s, file. With --path: alpha is the last
+alpha, objective, stop_crit and dual_gap are the last alpha's, n_iter and n_epochs the sums,
+converged whether every alpha converged, and n_alphas is added.
 Errors: one line on stderr starting with "sparseglm-bench: ", exit status 2.
 )";
 }

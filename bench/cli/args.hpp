@@ -30,14 +30,25 @@ struct FitSettings {
   bool fit_intercept = true;
   int max_iter = sparseglm::SolverOptions{}.max_iter;
   int max_epochs = sparseglm::SolverOptions{}.max_epochs;
-  int repeat = 1;                                             ///< fits to time; the median time is reported
-  int verbosity = 0;                                          ///< the solver's progress lines, on stderr
+  int repeat = 1;       ///< fits to time; the median time is reported
+  int warmup = 0;       ///< untimed fits before the timed ones
+  int path_alphas = 0;  ///< > 0: a path of that many alphas from alpha_max to alpha_ratio * alpha_max
+  int verbosity = 0;    ///< the solver's progress lines, on stderr
   sparseglm::GramMode gram = sparseglm::GramMode::automatic;  ///< least-squares inner solver
+};
+
+/// What sparseglm-bench does with a loaded problem.
+enum class Action {
+  fit,       ///< one alpha (default)
+  path,      ///< a geometric grid of path_alphas alphas from alpha_max to alpha_ratio * alpha_max
+  time_xtv,  ///< time the full product X^T v, the floor of every certified solver
 };
 
 struct Args {
   bool help = false;
-  std::optional<std::string> data;  ///< svmlight file; without it the default problem set runs
+  std::optional<std::string> data;  ///< svmlight file; without it (or --npy) the default problem set runs
+  std::optional<std::string> npy;   ///< directory of .npy arrays (see load_npy_problem)
+  Action action = Action::fit;      ///< Action::path sets fit.path_alphas
   FitSettings fit;
   bool single_precision = false;  ///< --float
   bool dense = false;             ///< --dense

@@ -10,8 +10,10 @@
 #include <memory>
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include "cli/args.hpp"
+#include "cli/npy.hpp"
 #include "sparseglm/io/svmlight.hpp"
 
 namespace sparseglm_bench {
@@ -68,6 +70,41 @@ std::string read_plain_file(const std::string& path) {
   return std::move(content).str();
 }
 
+/// The CSC matrix of X_data.npy, X_indices.npy and X_indptr.npy, checked index by index.
+Eigen::SparseMatrix<double, Eigen::ColMajor, int> read_csc(const std::string& directory, long rows) {
+  const auto data = read_npy_doubles(directory + "/X_data.npy").values;
+  const auto indices = read_npy_integers(directory + "/X_indices.npy").values;
+  const auto indptr = read_npy_integers(directory + "/X_indptr.npy").values;
+  const std::string where = directory + ": CSC arrays: ";
+  if (indptr.empty() || indptr.front() != 0 || std::size_t(indptr.back()) != data.size() ||
+      indices.size() != data.size())
+    throw Error(where + "X_indptr must start at 0 and end at the length of X_data and X_indices");
+  using Triplet = Eigen::Triplet<double, int>;
+  std::vector<Triplet> triplets;
+  triplets.reserve(data.size());
+  for (std::size_t j = 0; j + 1 < indptr.size(); ++j) {
+    if (indptr[j + 1] < indptr[j]) throw Error(where + "X_indptr decreases at column " + std::to_string(j));
+    for (auto k = indptr[j]; k < indptr[j + 1]; ++k) {
+      if (indices[std::size_t(k)] < 0 || indices[std::size_t(k)] >= rows)
+        throw Error(where + "row index out of range in column " + std::to_string(j));
+      triplets.emplace_back(int(indices[std::size_t(k)]), int(j), data[std::size_t(k)]);
+    }
+  }
+  Eigen::SparseMatrix<double, Eigen::ColMajor, int> X(rows, Eigen::Index(indptr.size() - 1));
+  X.setFromTriplets(triplets.begin(), triplets.end());
+  return X;
+}
+
+Eigen::MatrixXd read_dense(const std::string& path, long rows) {
+  auto array = read_npy_doubles(path);
+  if (array.shape.size() != 2 || array.shape[0] != rows)
+    throw Error(path + ": expected a 2-d array with " + std::to_string(rows) + " rows (the length of y.npy)");
+  const Eigen::Index n = array.shape[0], p = array.shape[1];
+  if (array.fortran_order) return Eigen::Map<const Eigen::MatrixXd>(array.values.data(), n, p);
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      array.values.data(), n, p);
+}
+
 }  // namespace
 
 std::string read_file(const std::string& path) {
@@ -88,6 +125,34 @@ Dataset load_svmlight_file(const std::string& path) {
   }
   dataset.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return dataset;
+}
+
+Dataset load_npy_problem(const std::string& directory) {
+  const auto start = std::chrono::steady_clock::now();
+  std::error_code error;
+  if (!std::filesystem::is_directory(directory, error)) throw Error(directory + ": not a directory");
+  Dataset dataset;
+  const auto y = read_npy_doubles(directory + "/y.npy");
+  if (y.shape.size() != 1) throw Error(directory + "/y.npy: expected a 1-d array");
+  dataset.y = Eigen::Map<const Eigen::VectorXd>(y.values.data(), Eigen::Index(y.values.size()));
+  const long rows = long(y.values.size());
+  dataset.is_dense = std::filesystem::exists(directory + "/X.npy", error);
+  if (dataset.is_dense)
+    dataset.dense_X = read_dense(directory + "/X.npy", rows);
+  else
+    dataset.X = read_csc(directory, rows);
+  dataset.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return dataset;
+}
+
+long dataset_rows(const Dataset& dataset) {
+  return long(dataset.is_dense ? dataset.dense_X.rows() : dataset.X.rows());
+}
+long dataset_cols(const Dataset& dataset) {
+  return long(dataset.is_dense ? dataset.dense_X.cols() : dataset.X.cols());
+}
+long dataset_nnz(const Dataset& dataset) {
+  return long(dataset.is_dense ? dataset.dense_X.size() : dataset.X.nonZeros());
 }
 
 }  // namespace sparseglm_bench

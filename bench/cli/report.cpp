@@ -3,10 +3,12 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 
 #include "cli/args.hpp"
+#include "cli/npy.hpp"
 
 namespace sparseglm_bench {
 namespace {
@@ -108,6 +110,19 @@ std::string fit_json(const ProblemInfo& problem, const FitReport& report) {
       .add("storage", problem.storage);
   if (problem.load_seconds >= 0) json.add("load_s", problem.load_seconds);
   if (!problem.file.empty()) json.add("file", problem.file);
+  if (report.n_alphas > 1) json.add("n_alphas", report.n_alphas);
+  return json.str();
+}
+
+std::string transpose_product_json(const ProblemInfo& problem, double seconds) {
+  JsonObject json;
+  json.add("n", problem.n)
+      .add("p", problem.p)
+      .add("nnz", problem.nnz)
+      .add("scalar", problem.scalar)
+      .add("storage", problem.storage)
+      .add("xtv_s", seconds);
+  if (!problem.file.empty()) json.add("file", problem.file);
   return json.str();
 }
 
@@ -132,14 +147,25 @@ void print_table_row(std::ostream& out, std::string_view problem, long n, long p
 }
 
 void write_coefficients(const std::string& path, const FitReport& report) {
+  const std::size_t p = report.coef.size() / report.intercepts.size();
+  std::vector<double> rows;  // per alpha: p coefficients, then the intercept
+  rows.reserve(report.coef.size() + report.intercepts.size());
+  for (std::size_t k = 0; k < report.intercepts.size(); ++k) {
+    rows.insert(rows.end(), report.coef.begin() + std::ptrdiff_t(k * p),
+                report.coef.begin() + std::ptrdiff_t((k + 1) * p));
+    rows.push_back(report.intercepts[k]);
+  }
+  if (path.ends_with(".npy")) {
+    write_npy(path, rows, {std::int64_t(report.intercepts.size()), std::int64_t(p + 1)});
+    return;
+  }
   std::ofstream out(path);
   if (!out) throw Error(path + ": cannot open for writing");
   const auto text = [&](double value) {
     return report.single_precision ? shortest(static_cast<float>(value)) : shortest(value);
   };
   std::string content;
-  for (const double value : report.coef) content += text(value) + '\n';
-  content += text(report.intercept) + '\n';
+  for (const double value : rows) content += text(value) + '\n';
   out << content;
   out.close();
   if (!out) throw Error(path + ": write error");

@@ -45,12 +45,17 @@ struct ProblemInfo {
 /// The JSON object of one (repeated) fit, on one line, with the fields listed by --help.
 std::string fit_json(const ProblemInfo& problem, const FitReport& report);
 
+/// The JSON object of --time-xtv: the problem's shape and the median time of X^T v.
+std::string transpose_product_json(const ProblemInfo& problem, double seconds);
+
 /// The aligned table of the default problem set.
 void print_table_header(std::ostream& out, int repeat);
 void print_table_row(std::ostream& out, std::string_view problem, long n, long p, double alpha_ratio,
                      const FitReport& report);
 
-/// One coefficient per line in full precision, then the intercept. Throws Error on failure.
+/// Per alpha (one, or each of a path's): the coefficients, then the intercept. As text, one
+/// number per line in full precision; when `path` ends in .npy, a float64 array of shape
+/// n_alphas x (p + 1). Throws Error on failure.
 void write_coefficients(const std::string& path, const FitReport& report);
 
 }  // namespace sparseglm_bench

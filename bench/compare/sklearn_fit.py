@@ -57,6 +57,8 @@ from sklearn.datasets import load_svmlight_file
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression
 
+import objectives
+
 PROG = "sklearn_fit.py"
 
 
@@ -131,17 +133,8 @@ def load(path, model):
     return sp.csr_matrix(X, dtype=np.float64), y, load_seconds
 
 
-def centred_correlation(X, y, fit_intercept):
-    target = y - y.mean() if fit_intercept else y
-    return np.asarray(X.T @ target).ravel()
-
-
 def alpha_max(X, y, args):
-    n = X.shape[0]
-    top = np.max(np.abs(centred_correlation(X, y, args.fit_intercept)))
-    if args.model == "logreg":
-        return top / (2 * n)
-    return top / n / (args.l1_ratio if args.model == "enet" else 1.0)
+    return objectives.alpha_max(X, y, args.model, args.l1_ratio, args.fit_intercept)
 
 
 def make_model(args, alpha, n):
@@ -156,46 +149,9 @@ def make_model(args, alpha, n):
                               tol=args.sk_tol, max_iter=args.max_iter, **extra)
 
 
-def penalty_strengths(args, alpha):
-    """(l1, l2): the penalty is l1 ||w||_1 + l2 ||w||^2 / 2."""
-    if args.model == "enet":
-        return alpha * args.l1_ratio, alpha * (1 - args.l1_ratio)
-    return alpha, 0.0
-
-
 def certificates(X, y, w, b, args, alpha):
     """Objective, sparseglm's optimality criterion and the duality gap of sparseglm::duality_gap."""
-    n = X.shape[0]
-    l1, l2 = penalty_strengths(args, alpha)
-    z = np.asarray(X @ w).ravel() + b
-    penalty = l1 * np.abs(w).sum() + l2 * (w @ w) / 2
-    if args.model == "logreg":
-        datafit = np.mean(np.logaddexp(0.0, -y * z))
-        raw = -y * 0.5 * (1.0 - np.tanh(y * z / 2)) / n  # -y sigmoid(-y z) / n, overflow-free
-    else:
-        datafit = np.sum((y - z) ** 2) / (2 * n)
-        raw = (z - y) / n
-    grad = np.asarray(X.T @ raw).ravel()
-    violation = np.where(w == 0, np.maximum(0.0, np.abs(grad) - l1), np.abs(grad + l1 * np.sign(w) + l2 * w))
-    stop_crit = max(float(violation.max(initial=0.0)), abs(raw.sum()) if args.fit_intercept else 0.0)
-
-    theta = -raw
-    if args.fit_intercept:
-        theta = theta - theta.mean()
-    Xt_theta = np.asarray(X.T @ theta).ravel()
-    norm = np.max(np.abs(Xt_theta))
-    scale = l1 / norm if (l2 == 0 and norm > l1) else 1.0
-    theta, Xt_theta = theta * scale, Xt_theta * scale
-    if args.model == "logreg":
-        t = np.clip(n * y * theta, 0.0, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            entropy = np.where(t > 0, t * np.log(t), 0.0) + np.where(t < 1, (1 - t) * np.log1p(-t), 0.0)
-        dual_datafit = -entropy.sum() / n
-    else:
-        dual_datafit = theta @ y - n * (theta @ theta) / 2
-    conjugate = 0.0 if l2 == 0 else np.sum(np.maximum(np.abs(Xt_theta) - l1, 0.0) ** 2) / (2 * l2)
-    primal = datafit + penalty
-    return float(primal), float(stop_crit), float(primal - (dual_datafit - conjugate))
+    return objectives.certificates(X, y, args.model, alpha, args.l1_ratio, w, b, args.fit_intercept)
 
 
 def timed_fits(model, X, y, repeat):

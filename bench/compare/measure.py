@@ -1,0 +1,131 @@
+"""Measurements: the reference optimum of a cell, each solver's tolerance ladder judged against it,
+and the time of one X^T v product.
+
+Suboptimality of a run: (P - P*) / |P*|, clipped at 0, with P the objective of the run's
+coefficients evaluated here (objectives.py, the same code for every solver) and P* the smallest
+objective known for the cell: the reference's or any run's. For a path it is the largest
+suboptimality over the path's alphas. The reference is sparseglm at a tolerance far below the
+ladders', certified by its duality gap computed here: P* lies within [P_ref - gap, P_ref].
+"""
+
+import json
+import os
+
+import numpy as np
+
+import objectives
+from peers import Budget
+
+REFERENCE_TOL = 1e-13  # times alpha: sparseglm's absolute optimality criterion for the reference
+REFERENCE_SECONDS = 1800  # a reference slower than this is a failure, not a measurement
+STAGNATION_POINTS = 3  # a ladder stops after this many points without halving the suboptimality
+
+
+def cell_objectives(cell, X, y, coefs):
+    """P of each alpha's (coefficients, intercept): a float, or an array along a path."""
+    rows = coefs.reshape(cell.n_alphas, -1)
+    alphas = cell.path_alphas if cell.is_path else [cell.alpha]
+    values = [objectives.primal(X, y, cell.model, alpha, cell.l1_ratio, row[:-1], row[-1])
+              for alpha, row in zip(alphas, rows)]
+    return np.array(values) if cell.is_path else values[0]
+
+
+def suboptimality(objective, best):
+    """max over alphas of (P - P*) / |P*|, clipped at 0."""
+    relative = (np.asarray(objective) - np.asarray(best)) / np.abs(np.asarray(best))
+    return float(max(np.max(relative), 0.0))
+
+
+class ReferenceError(RuntimeError):
+    pass
+
+
+def reference(cell, X, y, sparseglm, work_dir, cache_dir):
+    """The cell's reference solution, certified; cached per cell in cache_dir."""
+    cache_file = os.path.join(cache_dir, f"reference-{cell.key}.json")
+    identity = {"alpha": cell.alpha, "alpha_max": cell.alpha_max, "tol": REFERENCE_TOL}
+    if os.path.exists(cache_file):
+        with open(cache_file) as file:
+            cached = json.load(file)
+        if cached["identity"] == identity:
+            cached["objective"] = np.array(cached["objective"]) if cell.is_path else cached["objective"]
+            return cached
+    coef_file = os.path.join(work_dir, "reference.npy")
+    command = sparseglm.command(cell, cell.alpha * REFERENCE_TOL, coef_file, warmup=0, repeat=1)
+    record = sparseglm.run_once(command, Budget(REFERENCE_SECONDS))
+    if record is None:
+        raise ReferenceError(f"{cell.key}: the reference took more than {REFERENCE_SECONDS} s")
+    rows = np.load(coef_file).reshape(cell.n_alphas, -1)
+    alphas = cell.path_alphas if cell.is_path else [cell.alpha]
+    certified = [objectives.certificates(X, y, cell.model, alpha, cell.l1_ratio, row[:-1], row[-1], cell.fit_intercept)
+                 for alpha, row in zip(alphas, rows)]
+    objective = np.array([c[0] for c in certified])
+    result = {
+        "identity": identity,
+        "objective": objective if cell.is_path else float(objective[0]),
+        "rel_gap": max(c[2] / abs(c[0]) for c in certified),
+        "stop_crit": max(c[1] for c in certified),
+        "converged": bool(record["converged"]),
+        "seconds": record["time_s"],
+    }
+    os.makedirs(cache_dir, exist_ok=True)
+    with open(cache_file, "w") as file:
+        json.dump({**result, "objective": objective.tolist() if cell.is_path else result["objective"]}, file)
+    return result
+
+
+def stagnating(subopts):
+    """True when the last STAGNATION_POINTS points did not halve the best suboptimality before them."""
+    if len(subopts) <= STAGNATION_POINTS:
+        return False
+    return min(subopts[-STAGNATION_POINTS:]) > 0.5 * min(subopts[:-STAGNATION_POINTS])
+
+
+def run_ladder(peer, cell, X, y, reference_objective, out_dir, budget_seconds, slow, stop_at):
+    """Runs the peer's ladder; returns (points, how it ended). A point is a dict with tol, time_s,
+    times and objective. The ladder ends when a point reaches stop_at, when the suboptimality
+    stagnates, when the budget runs out or at its last tolerance."""
+    os.makedirs(out_dir, exist_ok=True)
+    budget = Budget(budget_seconds)
+    points, subopts, ended = [], [], "ladder done"
+    runs = peer.points(cell, peer.ladder(cell), out_dir, budget, slow)
+    try:
+        for point in runs:
+            objective = cell_objectives(cell, X, y, point.coefs)
+            points.append({"tol": point.tol, "time_s": point.time_s, "times": point.times, "objective": objective})
+            subopts.append(suboptimality(objective, reference_objective))
+            if subopts[-1] <= stop_at:
+                ended = f"reached {stop_at:g}"
+                break
+            if stagnating(subopts):
+                ended = "stagnated"
+                break
+        else:
+            if budget.remaining() <= 0:
+                ended = f"budget of {budget_seconds:g} s spent"
+    except RuntimeError as error:
+        ended = f"failed: {error}"
+    finally:
+        runs.close()
+    return points, ended
+
+
+def best_objective(reference_objective, solver_points):
+    """P*: the smallest objective of the reference and of every run (per alpha along a path)."""
+    best = np.array(reference_objective, dtype=float)
+    for points in solver_points:
+        for point in points:
+            best = np.minimum(best, point["objective"])
+    return best
+
+
+def time_to(points, target):
+    """The fastest point reaching suboptimality <= target, or None."""
+    times = [point["time_s"] for point in points if point["subopt"] <= target]
+    return min(times) if times else None
+
+
+def transpose_product_seconds(sparseglm, directory):
+    """The median time of one X^T v on the problem, measured by sparseglm-bench --time-xtv."""
+    record = sparseglm.run_once([sparseglm.bench, "--npy", directory, "--time-xtv"], Budget(600))
+    return record["xtv_s"]

@@ -1,0 +1,192 @@
+"""Reporting: the machine, progress lines, the markdown tables and the suboptimality figures."""
+
+import os
+import platform
+import subprocess
+import sys
+
+SOLVER_ORDER = ("sparseglm", "sklearn-cd", "liblinear", "glmnet")
+COLOURS = {"sparseglm": "tab:red", "sklearn-cd": "tab:blue", "liblinear": "tab:green", "glmnet": "tab:purple"}
+FLOOR = 1e-16  # suboptimality 0 is drawn here on the log scale
+
+METHOD = """\
+How to read this: for each cell (problem, model, alpha, intercept) every solver runs a ladder of
+tolerances, loosest first; each ladder point is one untimed warm-up fit then the median of 3 timed
+fits (1 after a point slower than {slow_s:g} s), fit time only, single-threaded, measured in the
+solver's own process. The objective of each solution is evaluated by the harness (numpy, the same
+code for all solvers) on sparseglm's scaling; suboptimality is (P - P*) / |P*|, P* the smallest
+objective known (a sparseglm reference at tol {ref_tol:g} * alpha, certified by its duality gap,
+or any run). "Time to 1e-6" is the fastest ladder point at or below 1e-6. A ladder stops at 1e-9,
+after 3 points without halving its suboptimality, or when it has spent {budget_s:g} s on the
+cell; "> t" means not reached, t being its slowest point. [k] is the time in units of one full
+X^T v product on that problem (measured by sparseglm-bench --time-xtv), the floor a certified
+solver pays at least once. The ratio is the best peer's time over sparseglm's (> 1: sparseglm is
+faster). For a path, the suboptimality is the worst over its alphas.
+
+Peers: scikit-learn Lasso / ElasticNet (coordinate descent, tol = duality gap relative to
+||y||^2 / n), LogisticRegression(penalty='l1', solver='liblinear', C = 1 / (n alpha)), glmnet
+(standardize = FALSE, lambda = alpha, ElasticNet mixing = l1_ratio, tol = thresh). liblinear
+penalises its intercept: it fits b as the weight of a constant feature of value intercept_scaling
+= {intercept_scaling:g}, so b costs alpha |b| / {intercept_scaling:g} and its solutions are judged on our
+(unpenalised-intercept) objective. glmnet's gaussian objective equals ours because y is centred with
+unit RMS (it rescales y by its standard deviation otherwise). sklearn's path is Lasso(warm_start=True)
+refitted along the alphas; glmnet's path gets the same alphas, with fdev = 0 so that it solves all.
+The machine is shared with other jobs (2 cores): times are noisy; compare ratios within a run.
+"""
+
+
+def command_output(command):
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine_description():
+    cpu = ""
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as file:
+            cpu = next((line.split(":", 1)[1].strip() for line in file if line.startswith("model name")), "")
+    return f"{cpu or platform.processor()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def versions(peers):
+    names = {peer.name for peer in peers}
+    found = {"python": platform.python_version(),
+             "sparseglm commit": command_output(["git", "-C", os.path.dirname(__file__), "rev-parse", "--short",
+                                                 "HEAD"])}
+    if names & {"sklearn-cd", "liblinear"}:
+        found["scikit-learn"] = command_output([sys.executable, "-c", "import sklearn; print(sklearn.__version__)"])
+    if "glmnet" in names:
+        found["glmnet"] = command_output(["Rscript", "-e", "cat(as.character(packageVersion('glmnet')))"])
+    return found
+
+
+def format_time(solver, target, xtv):
+    if solver is None:
+        return ""
+    reached = solver["time_to"][f"{target:g}"]
+    if reached is not None:
+        return f"{reached:.3g} s [{reached / xtv:.0f}]"
+    if solver["slowest_s"] is None:
+        return "failed" if solver["ended"].startswith("failed") else "none"
+    return f"> {solver['slowest_s']:.3g} s"
+
+
+def ratio_to_best_peer(cell, target):
+    """(best peer name, best peer time / sparseglm time) as text."""
+    key = f"{target:g}"
+    solvers = cell["solvers"]
+    ours = solvers.get("sparseglm", {}).get("time_to", {}).get(key)
+    peers = {name: s["time_to"][key] for name, s in solvers.items() if name != "sparseglm"}
+    reached = {name: t for name, t in peers.items() if t is not None}
+    if ours is None or not peers:
+        return ""
+    if reached:
+        name = min(reached, key=reached.get)
+        return f"{reached[name] / ours:.2f} ({name})"
+    bound = max((solvers[name]["slowest_s"] or 0) for name in peers)
+    return f"> {bound / ours:.2f} (none reached)" if bound else "(no peer ran)"
+
+
+def solvers_present(results):
+    present = {name for cell in results["cells"] for name in cell["solvers"]}
+    return [name for name in SOLVER_ORDER if name in present]
+
+
+def cell_column(cell):
+    if cell["n_alphas"] > 1:
+        return f"lasso path ({cell['n_alphas']} alphas)"
+    return f"{cell['model']} amax/{round(1 / cell['alpha_ratio'])}{'' if cell['fit_intercept'] else ', no b'}"
+
+
+def table(results, target, path_cells):
+    names = solvers_present(results)
+    header = ["problem", "cell", *names, "best peer / sparseglm"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for cell in results["cells"]:
+        if (cell["n_alphas"] > 1) != path_cells:
+            continue
+        xtv = results["problems"][cell["problem"]]["xtv_s"]
+        times = [format_time(cell["solvers"].get(name), target, xtv) for name in names]
+        lines.append("| " + " | ".join([cell["problem"], cell_column(cell), *times,
+                                        ratio_to_best_peer(cell, target)]) + " |")
+    return "\n".join(lines)
+
+
+def progress_line(cell, xtv):
+    parts = [f"{cell['key']}: ref gap {cell['reference']['rel_gap']:.1e}"]
+    for name in SOLVER_ORDER:
+        if name in cell["solvers"]:
+            parts.append(f"{name} {format_time(cell['solvers'][name], 1e-6, xtv) or '-'}")
+    return "  " + "; ".join(parts) + f"; ratio@1e-6 {ratio_to_best_peer(cell, 1e-6) or '-'}"
+
+
+def figure(results, problem, out_dir):
+    """One PNG of suboptimality against time for each of the problem's cells; None without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    cells = [cell for cell in results["cells"] if cell["problem"] == problem]
+    columns = min(3, len(cells))
+    rows = (len(cells) + columns - 1) // columns
+    fig, axes = plt.subplots(rows, columns, figsize=(4.6 * columns, 3.3 * rows), squeeze=False)
+    for ax in axes.flat[len(cells):]:
+        ax.set_visible(False)
+    for ax, cell in zip(axes.flat, cells):
+        for name in SOLVER_ORDER:
+            points = sorted(cell["solvers"].get(name, {}).get("points", []), key=lambda p: p["time_s"])
+            if points:
+                ax.loglog([p["time_s"] for p in points], [max(p["subopt"], FLOOR) for p in points], "o-",
+                          color=COLOURS[name], label=name, markersize=3)
+        for target in results["targets"]:
+            ax.axhline(target, color="grey", linewidth=0.5, linestyle=":")
+        ax.set_title(cell["label"], fontsize=9)
+        ax.set_xlabel("fit time (s)", fontsize=8)
+        ax.set_ylabel("(P - P*) / |P*|", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=7)
+    fig.suptitle(results["problems"][problem]["description"], fontsize=11)
+    fig.tight_layout()
+    name = f"{problem}.png"
+    fig.savefig(os.path.join(out_dir, name), dpi=72)
+    plt.close(fig)
+    return name
+
+
+def write(results, out_dir):
+    """Writes README.md and the figures into out_dir; returns the markdown."""
+    settings = results["settings"]
+    lines = ["# sparseglm vs scikit-learn, liblinear and glmnet", "",
+             f"- command: `{results['command']}`",
+             f"- run: {results['started']} to {results['finished']} (UTC)",
+             f"- machine: {results['machine']}",
+             "- versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items() if v)]
+    for name, reason in results["skipped"].items():
+        lines.append(f"- skipped {name}: {reason}")
+    lines += ["", METHOD.format(ref_tol=settings["reference_tol_times_alpha"], **settings), "## Problems", ""]
+    for name, problem in results["problems"].items():
+        lines.append(f"- {problem['description']}: one X^T v = {problem['xtv_s'] * 1e3:.3g} ms")
+    gaps = [cell["reference"]["rel_gap"] for cell in results["cells"]]
+    if gaps:
+        lines += ["", f"References: largest duality gap / |P| {max(gaps):.1e} over {len(gaps)} cells."]
+    for target in results["targets"]:
+        lines += ["", f"## Time to relative suboptimality {target:g}", "", table(results, target, path_cells=False)]
+    if any(cell["n_alphas"] > 1 for cell in results["cells"]):
+        lines += ["", "## Lasso path, alpha_max to alpha_max/100, every alpha to 1e-6", "",
+                  table(results, 1e-6, path_cells=True)]
+    if results["checks_failed"]:
+        lines += ["", "## Checks that failed", ""] + [f"- {check}" for check in results["checks_failed"]]
+    figures = [figure(results, problem, out_dir) for problem in results["problems"]]
+    if any(figures):
+        lines += ["", "## Suboptimality against time", ""]
+        lines += [f"![{name}]({name})" for name in figures if name]
+    else:
+        lines += ["", "(no figures: matplotlib is not installed)"]
+    markdown = "\n".join(lines) + "\n"
+    with open(os.path.join(out_dir, "README.md"), "w") as file:
+        file.write(markdown)
+    return markdown
