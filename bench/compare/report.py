@@ -10,28 +10,30 @@ COLOURS = {"sparseglm": "tab:red", "sklearn-cd": "tab:blue", "liblinear": "tab:g
 FLOOR = 1e-16  # suboptimality 0 is drawn here on the log scale
 
 METHOD = """\
-How to read this: for each cell (problem, model, alpha, intercept) every solver runs a ladder of
-tolerances, loosest first; each ladder point is one untimed warm-up fit then the median of 3 timed
-fits (1 after a point slower than {slow_s:g} s), fit time only, single-threaded, measured in the
-solver's own process. The objective of each solution is evaluated by the harness (numpy, the same
-code for all solvers) on sparseglm's scaling; suboptimality is (P - P*) / |P*|, P* the smallest
-objective known (a sparseglm reference solved until its duality gap, computed by the harness, is
-below {reference_gap:g} |P|, or any run). "Time to 1e-6" is the fastest ladder point at or below 1e-6. A ladder stops at 1e-9,
-after 3 points without halving its suboptimality, or when it has spent {budget_s:g} s on the
-cell; "> t" means not reached, t being its slowest point. [k] is the time in units of one full
-X^T v product on that problem (measured by sparseglm-bench --time-xtv), the floor a certified
-solver pays at least once. The ratio is the best peer's time over sparseglm's (> 1: sparseglm is
-faster). For a path, the suboptimality is the worst over its alphas.
+How to read this. Each cell is a problem, a model, an alpha and an intercept choice. Every solver
+runs a ladder of tolerances, loosest first. Each ladder point is one untimed warm-up fit, then the
+median of 3 timed fits (1 after a point slower than slow_s seconds): fit time only,
+single-threaded, measured in the solver's own process. The harness evaluates every solution's
+objective itself (numpy, the same code for all solvers, sparseglm's scaling). Suboptimality is
+(P - P*) / |P*|, where P* is the smallest objective known: a sparseglm reference solved until its
+duality gap (computed by the harness) is below reference_gap |P|, or any run's. "Time to 1e-6" is
+the fastest ladder point at or below 1e-6. A ladder stops at 1e-9, after 4 points that do not lower
+its suboptimality by 1%, or when it has spent budget_s seconds on the cell; "> t" means not reached, t
+being its slowest point. [k] is the time in units of one full X^T v product on that problem
+(sparseglm-bench --time-xtv), the floor a certified solver pays at least once. The ratio is the
+best peer's time over sparseglm's (> 1: sparseglm is faster). For a path, the suboptimality is
+the worst over its alphas.
 
-Peers: scikit-learn Lasso / ElasticNet (coordinate descent, tol = duality gap relative to
-||y||^2 / n), LogisticRegression(penalty='l1', solver='liblinear', C = 1 / (n alpha)), glmnet
-(standardize = FALSE, lambda = alpha, ElasticNet mixing = l1_ratio, tol = thresh). liblinear
-penalises its intercept: it fits b as the weight of a constant feature of value intercept_scaling
-= {intercept_scaling:g}, so b costs alpha |b| / {intercept_scaling:g} and its solutions are judged on our
-(unpenalised-intercept) objective. glmnet's gaussian objective equals ours because y is centred with
-unit RMS (it rescales y by its standard deviation otherwise). sklearn's path is Lasso(warm_start=True)
-refitted along the alphas; glmnet's path gets the same alphas, with fdev = 0 so that it solves all.
-The machine is shared with other jobs (2 cores): times are noisy; compare ratios within a run.
+Peers: scikit-learn Lasso / ElasticNet (coordinate descent; tol = duality gap relative to
+||y||^2 / n); LogisticRegression(penalty='l1', solver='liblinear', C = 1 / (n alpha)); glmnet
+(standardize = FALSE, lambda = alpha, mixing alpha = l1_ratio, tol = thresh). liblinear penalises
+its intercept: b is the weight of a constant feature of value intercept_scaling, so b costs
+alpha |b| / intercept_scaling, and its solutions are judged on our unpenalised-intercept objective.
+glmnet's gaussian objective equals ours because y is centred with unit RMS (otherwise glmnet
+rescales y by its standard deviation, which changes its ElasticNet). sklearn's path is
+Lasso(warm_start=True) refitted along the alphas; glmnet gets the same alphas, with fdev = 0 so
+that it solves every one. The machine is shared with other jobs (2 cores): times are noisy, so
+compare ratios within a run.
 """
 
 
@@ -177,15 +179,14 @@ def figure(results, problem, out_dir):
 
 def write(results, out_dir):
     """Writes README.md and the figures into out_dir; returns the markdown."""
-    settings = results["settings"]
-    lines = ["# sparseglm vs scikit-learn, liblinear and glmnet", "",
-             f"- command: `{results['command']}`",
-             f"- run: {results['started']} to {results['finished']} (UTC)",
-             f"- machine: {results['machine']}",
-             "- versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items() if v)]
-    for name, reason in results["skipped"].items():
-        lines.append(f"- skipped {name}: {reason}")
-    lines += ["", METHOD.format(**settings), "## Problems", ""]
+    lines = ["# sparseglm vs scikit-learn, liblinear and glmnet", ""]
+    for run in results["runs"]:
+        lines += [f"- `{run['command']}`: {run['started']} to {run['finished']} (UTC)",
+                  f"  - machine: {run['machine']}",
+                  "  - versions: " + ", ".join(f"{k} {v}" for k, v in run["versions"].items() if v),
+                  "  - settings: " + ", ".join(f"{k} {v:g}" for k, v in run["settings"].items())]
+        lines += [f"  - skipped {name}: {reason}" for name, reason in run["skipped"].items()]
+    lines += ["", METHOD, "## Problems", ""]
     for name, problem in results["problems"].items():
         lines.append(f"- {problem['description']}: one X^T v = {problem['xtv_s'] * 1e3:.3g} ms")
     gaps = [cell["reference"]["rel_gap"] for cell in results["cells"]]
@@ -196,8 +197,12 @@ def write(results, out_dir):
     if any(cell["n_alphas"] > 1 for cell in results["cells"]):
         lines += ["", "## Lasso path, alpha_max to alpha_max/100, every alpha to 1e-6", "",
                   table(results, 1e-6, path_cells=True)]
-    if results["checks_failed"]:
-        lines += ["", "## Checks that failed", ""] + [f"- {check}" for check in results["checks_failed"]]
+    if results.get("not_run"):
+        lines += ["", f"## Not run yet: {len(results['not_run'])} cells of the full benchmark", "",
+                  ", ".join(f"`{key}`" for key in results["not_run"])]
+    failed = [check for run in results["runs"] for check in run["checks_failed"]]
+    if failed:
+        lines += ["", "## Checks that failed", ""] + [f"- {check}" for check in failed]
     figures = [figure(results, problem, out_dir) for problem in results["problems"]]
     if any(figures):
         lines += ["", "## Suboptimality against time", ""]

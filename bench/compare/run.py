@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+import types
 
 import measure
 import peers as peers_module
@@ -55,11 +56,13 @@ def parse_args(argv):
     parser.add_argument("--path-alphas", type=int, default=None, metavar="N",
                         help="alphas of the Lasso path, from alpha_max to alpha_max/100 (default 100; 10 with "
                              "--quick)")
-    parser.add_argument("--no-path", action="store_true", help="skip the Lasso paths")
+    paths = parser.add_mutually_exclusive_group()
+    paths.add_argument("--no-path", action="store_true", help="skip the Lasso paths")
+    paths.add_argument("--path-only", action="store_true", help="only the Lasso paths")
     parser.add_argument("--solvers", nargs="+", choices=["sparseglm", "sklearn-cd", "liblinear", "glmnet"],
                         default=None, help="solvers to run (default: every available one)")
     parser.add_argument("--budget", type=float, default=None, metavar="S",
-                        help="seconds one solver may spend on one cell's ladder (default 300; 60 with --quick)")
+                        help="seconds one solver may spend on one cell's ladder (default 120; 60 with --quick)")
     parser.add_argument("--slow", type=float, default=2.0, metavar="S",
                         help="a ladder point after one slower than S seconds is timed once, not 3 times "
                              "(default 2)")
@@ -74,12 +77,14 @@ def parse_args(argv):
     parser.add_argument("--out", default=None,
                         help="where README.md, results.json and the figures go (default: build/compare-results; "
                              "the committed run is docs/benchmarks)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the cells of OUT/results.json that this run does not redo, and report all")
     args = parser.parse_args(argv)
     quick = args.quick
     args.models = args.models or ["lasso", "enet", "logreg"]
     args.ratios = args.ratios or ([100.0] if quick else [10.0, 100.0, 1000.0])
     args.path_alphas = args.path_alphas or (10 if quick else 100)
-    args.budget = args.budget or (60.0 if quick else 300.0)
+    args.budget = args.budget or (60.0 if quick else 120.0)
     args.out = args.out or os.path.join(REPO, "build", "compare-quick" if quick else "compare-results")
     if any(k <= 1 for k in args.ratios) or args.path_alphas < 2 or args.budget <= 0:
         parser.error("--ratios must be > 1, --path-alphas >= 2, --budget > 0")
@@ -92,12 +97,20 @@ def parse_args(argv):
 def cells_of(problem, args):
     """The cells to run on a problem: each model, ratio and intercept choice, then the Lasso path."""
     intercepts = {"both": [False, True], "yes": [True], "no": [False]}[args.intercept]
-    cells = [problems.Cell(problem, model, fit_intercept, alpha_ratio=1.0 / ratio)
-             for model in args.models if problems.TASK_OF_MODEL[model] in problem.tasks
-             for ratio in args.ratios for fit_intercept in intercepts]
+    cells = [] if args.path_only else [
+        problems.Cell(problem, model, fit_intercept, alpha_ratio=1.0 / ratio)
+        for model in args.models if problems.TASK_OF_MODEL[model] in problem.tasks
+        for ratio in args.ratios for fit_intercept in intercepts]
     if not args.no_path and "lasso" in args.models and problems.REGRESSION in problem.tasks:
         cells.append(problems.Cell(problem, "lasso", True, n_alphas=args.path_alphas, path_eps=0.01))
     return cells
+
+
+def full_benchmark_keys():
+    """The keys of every cell of `run.py` without options (generated problems only)."""
+    defaults = parse_args([])
+    return [cell.key for spec in problems.GENERATED.values()
+            for cell in cells_of(types.SimpleNamespace(name=spec.name, tasks=spec.tasks), defaults)]
 
 
 def choose_peers(args):
@@ -114,9 +127,9 @@ def choose_peers(args):
     return chosen, skipped
 
 
-def run_cell(cell, X, y, peers, args, work_dir, checks):
+def run_cell(cell, X, y, sparseglm, peers, args, work_dir, checks):
+    """Measures one cell: its reference, then each peer's ladder; returns the cell's record."""
     os.makedirs(work_dir, exist_ok=True)
-    sparseglm = next(peer for peer in peers if peer.name == "sparseglm")
     ref = measure.reference(cell, X, y, sparseglm, work_dir, os.path.join(cell.problem.root, "references"))
     if ref["rel_gap"] > args.max_ref_gap:
         checks.append(f"{cell.key}: reference duality gap / |P| = {ref['rel_gap']:.2e} > {args.max_ref_gap:g}")
@@ -146,28 +159,44 @@ def run_cell(cell, X, y, peers, args, work_dir, checks):
             "solvers": solvers}
 
 
+def merged(previous_file, results):
+    """results with the cells (and problems, runs) of previous_file that it does not redo."""
+    if not os.path.exists(previous_file):
+        return results
+    with open(previous_file) as file:
+        previous = json.load(file)
+    redone = {cell["key"] for cell in results["cells"]}
+    cells = [cell for cell in previous["cells"] if cell["key"] not in redone] + results["cells"]
+    for run in previous["runs"]:
+        run["checks_failed"] = [check for check in run["checks_failed"] if check.split(":")[0] not in redone]
+    return {**results, "runs": previous["runs"] + results["runs"], "cells": cells,
+            "problems": {**previous["problems"], **results["problems"]}}
+
+
 def main(argv):
     args = parse_args(argv)
     os.environ.update(peers_module.SINGLE_THREAD)
     peers, skipped = choose_peers(args)
-    if not any(peer.name == "sparseglm" for peer in peers):
-        print(f"run.py: {skipped.get('sparseglm', 'sparseglm not selected')}: build it first "
-              "(cmake --build --preset release --target sparseglm-bench)", file=sys.stderr)
+    sparseglm = next((peer for peer in peers if peer.name == "sparseglm"), None)
+    if sparseglm is None:
+        print("run.py: " + (f"{skipped['sparseglm']}: build it first (cmake --build --preset release --target "
+                            "sparseglm-bench) or give --bench" if "sparseglm" in skipped
+                            else "--solvers: sparseglm computes the references, keep it"), file=sys.stderr)
         return 2
     for name, reason in skipped.items():
         print(f"run.py: skipping {name}: {reason}", file=sys.stderr)
     started = datetime.datetime.now(datetime.timezone.utc)
-    results = {"command": " ".join(["bench/compare/run.py", *argv]), "started": started.isoformat(timespec="seconds"),
-               "machine": report.machine_description(), "versions": report.versions(peers),
-               "skipped": skipped, "targets": list(TARGETS), "problems": {}, "cells": [],
-               "settings": {"budget_s": args.budget, "slow_s": args.slow, "intercept_scaling": args.intercept_scaling,
-                            "reference_gap": measure.REFERENCE_GAP}}
+    run = {"command": " ".join(["bench/compare/run.py", *argv]), "started": started.isoformat(timespec="seconds"),
+           "machine": report.machine_description(), "versions": report.versions(peers), "skipped": skipped,
+           "settings": {"budget_s": args.budget, "slow_s": args.slow, "intercept_scaling": args.intercept_scaling,
+                        "reference_gap": measure.REFERENCE_GAP}}
+    results = {"runs": [run], "targets": list(TARGETS), "problems": {}, "cells": []}
     checks = []
     work_root = tempfile.mkdtemp(prefix="sparseglm-compare-")
     try:
         for spec in args.specs:
             problem = problems.prepare(spec, args.cache)
-            xtv = measure.transpose_product_seconds(peers[0], problem.directory(problem.tasks[0]))
+            xtv = measure.transpose_product_seconds(sparseglm, problem.directory(problem.tasks[0]))
             results["problems"][problem.name] = {"description": problem.describe(), "n": problem.n, "p": problem.p,
                                                  "nnz": problem.nnz, "sparse": problem.sparse, "xtv_s": xtv}
             print(f"== {problem.describe()}: one X^T v takes {xtv * 1e3:.3f} ms", flush=True)
@@ -177,14 +206,19 @@ def main(argv):
                     if cell.task != task:
                         continue
                     cell.settle(X, y)
-                    record = run_cell(cell, X, y, peers, args, os.path.join(work_root, cell.key), checks)
+                    record = run_cell(cell, X, y, sparseglm, peers, args, os.path.join(work_root, cell.key), checks)
                     results["cells"].append(record)
                     print(report.progress_line(record, xtv), flush=True)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
-    results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    results["checks_failed"] = checks
+    run["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    run["checks_failed"] = checks
     os.makedirs(args.out, exist_ok=True)
+    if args.merge:
+        results = merged(os.path.join(args.out, "results.json"), results)
+    if not args.quick:
+        done = {cell["key"] for cell in results["cells"]}
+        results["not_run"] = [key for key in full_benchmark_keys() if key not in done]
     with open(os.path.join(args.out, "results.json"), "w") as file:
         json.dump(results, file, indent=1)
     markdown = report.write(results, args.out)
