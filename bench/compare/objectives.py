@@ -31,12 +31,23 @@ def linear_predictor(X, w, b):
     return np.asarray(X @ w).ravel() + b
 
 
+def datafit_terms(X, y, model, w, b):
+    """(F(Xw + b), the n-vector of dF/dz_i at z = Xw + b)."""
+    n = X.shape[0]
+    z = linear_predictor(X, w, b)
+    if model == "logreg":
+        raw = -y * 0.5 * (1.0 - np.tanh(y * z / 2)) / n  # -y sigmoid(-y z) / n, overflow-free
+        return np.mean(np.logaddexp(0.0, -y * z)), raw
+    return np.sum((y - z) ** 2) / (2 * n), (z - y) / n
+
+
 def primal(X, y, model, alpha, l1_ratio, w, b):
     """P(w, b)."""
-    return certificates(X, y, model, alpha, l1_ratio, w, b, fit_intercept=False, with_dual=False)[0]
+    l1, l2 = penalty_strengths(model, alpha, l1_ratio)
+    return float(datafit_terms(X, y, model, w, b)[0] + l1 * np.abs(w).sum() + l2 * (w @ w) / 2)
 
 
-def certificates(X, y, model, alpha, l1_ratio, w, b, fit_intercept, with_dual=True):
+def certificates(X, y, model, alpha, l1_ratio, w, b, fit_intercept):
     """(objective, sparseglm's optimality criterion, duality gap of sparseglm::duality_gap).
 
     The criterion is max_j dist(-grad_j, subdifferential of the penalty at w_j), and |dF/db| with
@@ -44,17 +55,8 @@ def certificates(X, y, model, alpha, l1_ratio, w, b, fit_intercept, with_dual=Tr
     rescaled into the dual feasible set for the Lasso / L1-logistic."""
     n = X.shape[0]
     l1, l2 = penalty_strengths(model, alpha, l1_ratio)
-    z = linear_predictor(X, w, b)
-    penalty = l1 * np.abs(w).sum() + l2 * (w @ w) / 2
-    if model == "logreg":
-        datafit = np.mean(np.logaddexp(0.0, -y * z))
-        raw = -y * 0.5 * (1.0 - np.tanh(y * z / 2)) / n  # -y sigmoid(-y z) / n, overflow-free
-    else:
-        datafit = np.sum((y - z) ** 2) / (2 * n)
-        raw = (z - y) / n
-    objective = float(datafit + penalty)
-    if not with_dual:
-        return objective, None, None
+    objective = primal(X, y, model, alpha, l1_ratio, w, b)
+    raw = datafit_terms(X, y, model, w, b)[1]
     grad = np.asarray(X.T @ raw).ravel()
     violation = np.where(w == 0, np.maximum(0.0, np.abs(grad) - l1), np.abs(grad + l1 * np.sign(w) + l2 * w))
     stop_crit = max(float(violation.max(initial=0.0)), abs(raw.sum()) if fit_intercept else 0.0)

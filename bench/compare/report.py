@@ -197,9 +197,12 @@ def write(results, out_dir):
     if any(cell["n_alphas"] > 1 for cell in results["cells"]):
         lines += ["", "## Lasso path, alpha_max to alpha_max/100, every alpha to 1e-6", "",
                   table(results, 1e-6, path_cells=True)]
-    if results.get("not_run"):
-        lines += ["", f"## Not run yet: {len(results['not_run'])} cells of the full benchmark", "",
-                  ", ".join(f"`{key}`" for key in results["not_run"])]
+    not_run = {problem: keys for problem, keys in results.get("not_run", {}).items() if keys}
+    if not_run:
+        lines += ["", f"## Not run yet: {sum(map(len, not_run.values()))} cells of the full benchmark", "",
+                  "(aK: alpha = alpha_max / K; b / nob: with / without intercept; path100: the 100-alpha path)", ""]
+        lines += [f"- {problem}: {len(keys)} cells: " + ", ".join(key[len(problem) + 1:] for key in keys)
+                  for problem, keys in not_run.items()]
     failed = [check for run in results["runs"] for check in run["checks_failed"]]
     if failed:
         lines += ["", "## Checks that failed", ""] + [f"- {check}" for check in failed]

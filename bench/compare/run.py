@@ -107,10 +107,10 @@ def cells_of(problem, args):
 
 
 def full_benchmark_keys():
-    """The keys of every cell of `run.py` without options (generated problems only)."""
+    """{problem: keys of its cells} of `run.py` without options (the generated problems)."""
     defaults = parse_args([])
-    return [cell.key for spec in problems.GENERATED.values()
-            for cell in cells_of(types.SimpleNamespace(name=spec.name, tasks=spec.tasks), defaults)]
+    return {spec.name: [cell.key for cell in cells_of(types.SimpleNamespace(name=spec.name, tasks=spec.tasks), defaults)]
+            for spec in problems.GENERATED.values()}
 
 
 def choose_peers(args):
@@ -218,7 +218,8 @@ def main(argv):
         results = merged(os.path.join(args.out, "results.json"), results)
     if not args.quick:
         done = {cell["key"] for cell in results["cells"]}
-        results["not_run"] = [key for key in full_benchmark_keys() if key not in done]
+        results["not_run"] = {problem: [key for key in keys if key not in done]
+                              for problem, keys in full_benchmark_keys().items()}
     with open(os.path.join(args.out, "results.json"), "w") as file:
         json.dump(results, file, indent=1)
     markdown = report.write(results, args.out)
