@@ -18,8 +18,9 @@ objective itself (numpy, the same code for all solvers, sparseglm's scaling). Su
 (P - P*) / |P*|, where P* is the smallest objective known: a sparseglm reference solved until its
 duality gap (computed by the harness) is below reference_gap |P|, or any run's. "Time to 1e-6" is
 the fastest ladder point at or below 1e-6. A ladder stops at 1e-9, after 4 points that do not lower
-its suboptimality by 1%, or when it has spent budget_s seconds on the cell; "> t" means not reached, t
-being its slowest point. [k] is the time in units of one full X^T v product on that problem
+its suboptimality by 1%, or when it has spent budget_s seconds on the cell. "> t" means not
+reached, t being its slowest point; "no point in budget": its loosest tolerance did not finish in
+budget_s. [k] is the time in units of one full X^T v product on that problem
 (sparseglm-bench --time-xtv), the floor a certified solver pays at least once. The ratio is the
 best peer's time over sparseglm's (> 1: sparseglm is faster). For a path, the suboptimality is
 the worst over its alphas.
@@ -70,8 +71,8 @@ def format_time(solver, target, xtv):
     reached = solver["time_to"][f"{target:g}"]
     if reached is not None:
         return f"{reached:.3g} s [{reached / xtv:.0f}]"
-    if solver["slowest_s"] is None:
-        return "failed" if solver["ended"].startswith("failed") else "none"
+    if solver["slowest_s"] is None:  # not one ladder point finished
+        return "failed" if solver["ended"].startswith("failed") else "no point in budget"
     return f"> {solver['slowest_s']:.3g} s"
 
 

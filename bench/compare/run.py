@@ -79,6 +79,8 @@ def parse_args(argv):
                              "the committed run is docs/benchmarks)")
     parser.add_argument("--merge", action="store_true",
                         help="keep the cells of OUT/results.json that this run does not redo, and report all")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: write README.md and the figures again from OUT/results.json")
     args = parser.parse_args(argv)
     quick = args.quick
     args.models = args.models or ["lasso", "enet", "logreg"]
@@ -175,6 +177,10 @@ def merged(previous_file, results):
 
 def main(argv):
     args = parse_args(argv)
+    if args.report_only:
+        with open(os.path.join(args.out, "results.json")) as file:
+            report.write(json.load(file), args.out)
+        return 0
     os.environ.update(peers_module.SINGLE_THREAD)
     peers, skipped = choose_peers(args)
     sparseglm = next((peer for peer in peers if peer.name == "sparseglm"), None)
