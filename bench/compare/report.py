@@ -20,9 +20,9 @@ duality gap (computed by the harness) is below reference_gap |P|, or any run's. 
 the fastest ladder point at or below 1e-6. A ladder stops at 1e-9, after 4 points that do not lower
 its suboptimality by 1%, or when it has spent budget_s seconds on the cell. "> t" means not
 reached, t being its slowest point; "no point in budget": its loosest tolerance did not finish in
-budget_s. [k] is the time in units of one full X^T v product on that problem
-(sparseglm-bench --time-xtv), the floor a certified solver pays at least once. The ratio is the
-best peer's time over sparseglm's (> 1: sparseglm is faster). For a path, the suboptimality is
+budget_s. [k] is the time in units of one full X^T v product on that problem (sparseglm-bench
+--time-xtv, measured in the cell's run), the floor a certified solver pays at least once. The
+ratio is the best peer's time over sparseglm's (> 1: sparseglm is faster). For a path, the suboptimality is
 the worst over its alphas.
 
 Peers: scikit-learn Lasso / ElasticNet (coordinate descent; tol = duality gap relative to
@@ -110,8 +110,7 @@ def table(results, target, path_cells):
     for cell in results["cells"]:
         if (cell["n_alphas"] > 1) != path_cells:
             continue
-        xtv = results["problems"][cell["problem"]]["xtv_s"]
-        times = [format_time(cell["solvers"].get(name), target, xtv) for name in names]
+        times = [format_time(cell["solvers"].get(name), target, cell["xtv_s"]) for name in names]
         lines.append("| " + " | ".join([cell["problem"], cell_column(cell), *times,
                                         ratio_to_best_peer(cell, target)]) + " |")
     return "\n".join(lines)
@@ -189,7 +188,7 @@ def write(results, out_dir):
         lines += [f"  - skipped {name}: {reason}" for name, reason in run["skipped"].items()]
     lines += ["", METHOD, "## Problems", ""]
     for name, problem in results["problems"].items():
-        lines.append(f"- {problem['description']}: one X^T v = {problem['xtv_s'] * 1e3:.3g} ms")
+        lines.append(f"- {problem['description']}: one X^T v = {problem['xtv_s'] * 1e3:.3g} ms (latest run)")
     gaps = [cell["reference"]["rel_gap"] for cell in results["cells"]]
     if gaps:
         lines += ["", f"References: largest duality gap / |P| {max(gaps):.1e} over {len(gaps)} cells."]

@@ -213,6 +213,7 @@ def main(argv):
                         continue
                     cell.settle(X, y)
                     record = run_cell(cell, X, y, sparseglm, peers, args, os.path.join(work_root, cell.key), checks)
+                    record["xtv_s"] = xtv
                     results["cells"].append(record)
                     print(report.progress_line(record, xtv), flush=True)
     finally:
