@@ -143,6 +143,7 @@ def figure(results, problem, out_dir):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import FuncFormatter, LogLocator
     except ImportError:
         return None
     cells = [cell for cell in results["cells"] if cell["problem"] == problem]
@@ -162,12 +163,15 @@ def figure(results, problem, out_dir):
                     color=COLOURS[name], markersize=3, alpha=0.5)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        # Minor ticks at 2 and 5 only, labelled: a time range inside one decade has no major tick.
+        ax.xaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: f"{x:.2g}"))
         for target in results["targets"]:
             ax.axhline(target, color="grey", linewidth=0.5, linestyle=":")
         ax.set_title(cell["label"], fontsize=9)
         ax.set_xlabel("fit time (s)", fontsize=8)
         ax.set_ylabel("(P - P*) / |P*|", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(which="both", labelsize=6)
         ax.legend(fontsize=7)
     fig.suptitle(results["problems"][problem]["description"], fontsize=11)
     fig.tight_layout()
