@@ -11,6 +11,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "cli/args.hpp"
 #include "cli/fit.hpp"
@@ -36,6 +37,19 @@ FitReport fit_generated(const GeneratedProblem& problem, const FitSettings& sett
   return fit(problem.dense, problem.y, settings);
 }
 
+/// The solvers the default problem set runs on a model: --solver all gives every solver that
+/// applies, one row each; prox-newton applies to logreg only (the others keep their default).
+std::vector<sparseglm::Solver> solvers_for(const Args& args, Model model) {
+  const bool second_order = model == Model::logreg;
+  if (args.all_solvers) {
+    if (second_order) return {sparseglm::Solver::anderson_cd, sparseglm::Solver::prox_newton};
+    return {sparseglm::Solver::anderson_cd};
+  }
+  if (args.fit.solver == sparseglm::Solver::prox_newton && !second_order)
+    return {sparseglm::Solver::automatic};
+  return {args.fit.solver};
+}
+
 /// Fits the problem set of problems.hpp at each alpha ratio and prints the table.
 void run_default_problem_set(const Args& args) {
   const int repeat = args.repeat.value_or(default_suite_repeat);
@@ -47,14 +61,17 @@ void run_default_problem_set(const Args& args) {
   for (const ProblemSpec& spec : default_problem_set()) {
     const GeneratedProblem problem = generate(spec);
     for (const double ratio : default_alpha_ratios()) {
-      FitSettings settings;
-      settings.model = spec.model;
-      settings.alpha_ratio = ratio;
-      settings.l1_ratio = spec.l1_ratio;
-      settings.tol = default_tol;
-      settings.repeat = repeat;
-      const FitReport report = fit_generated(problem, settings, args.single_precision);
-      print_table_row(std::cout, spec.name, long(spec.n), long(spec.p), ratio, report);
+      for (const sparseglm::Solver solver : solvers_for(args, spec.model)) {
+        FitSettings settings;
+        settings.model = spec.model;
+        settings.alpha_ratio = ratio;
+        settings.l1_ratio = spec.l1_ratio;
+        settings.tol = default_tol;
+        settings.repeat = repeat;
+        settings.solver = solver;
+        const FitReport report = fit_generated(problem, settings, args.single_precision);
+        print_table_row(std::cout, spec.name, long(spec.n), long(spec.p), ratio, report);
+      }
     }
   }
 }

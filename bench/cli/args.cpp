@@ -51,6 +51,13 @@ sparseglm::GramMode parse_gram(std::string_view flag, std::string_view text) {
               "' (expected auto, always or never)");
 }
 
+sparseglm::Solver parse_solver(std::string_view text) {
+  if (text == "auto") return sparseglm::Solver::automatic;
+  if (text == "cd") return sparseglm::Solver::anderson_cd;
+  if (text == "prox-newton") return sparseglm::Solver::prox_newton;
+  throw Error("--solver: unknown solver '" + std::string(text) + "' (expected auto, cd or prox-newton)");
+}
+
 double non_negative(std::string_view flag, std::string_view text) {
   const double value = parse_double(flag, text);
   if (value < 0) throw Error(std::string(flag) + ": must be >= 0, got " + std::string(text));
@@ -65,7 +72,7 @@ struct Flag {
 };
 
 // clang-format off
-constexpr std::array<Flag, 22> flags{{
+constexpr std::array<Flag, 23> flags{{
   {"--help", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--data", true, true, [](Args& a, std::string_view f, std::string_view v) {
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
@@ -111,6 +118,10 @@ constexpr std::array<Flag, 22> flags{{
      a.fit.max_epochs = parse_positive_int(f, v);
    }},
   {"--repeat", true, false, [](Args& a, std::string_view f, std::string_view v) { a.repeat = parse_positive_int(f, v); }},
+  {"--solver", true, false, [](Args& a, std::string_view, std::string_view v) {
+     a.all_solvers = v == "all";
+     if (!a.all_solvers) a.fit.solver = parse_solver(v);
+   }},
   {"--float", false, false, [](Args& a, std::string_view, std::string_view) { a.single_precision = true; }},
   {"--dense", false, true, [](Args& a, std::string_view, std::string_view) { a.dense = true; }},
   {"--coef-out", true, true, [](Args& a, std::string_view f, std::string_view v) {
@@ -141,9 +152,11 @@ void check_combinations(const Args& args, const std::vector<std::string_view>& g
       if (find_flag(name)->needs_data)
         throw Error(std::string(name) +
                     " needs --data FILE or --npy DIR (without them the default problem set runs; it accepts "
-                    "only --repeat and --float)");
+                    "only --repeat, --solver and --float)");
   }
   if (args.data && args.npy) throw Error("--data and --npy are mutually exclusive");
+  if ((args.data || args.npy) && args.all_solvers)
+    throw Error("--solver all applies to the default problem set only");
   if (was_given("--path") && was_given("--time-xtv"))
     throw Error("--path and --time-xtv are mutually exclusive");
   if (was_given("--path") && was_given("--alpha"))
@@ -203,7 +216,7 @@ Args parse_args(int argc, const char* const* argv) {
 }
 
 std::string usage() {
-  return R"(Usage: sparseglm-bench [--repeat K] [--float]
+  return R"(Usage: sparseglm-bench [--repeat K] [--solver S] [--float]
        sparseglm-bench (--data FILE | --npy DIR) [--path N | --time-xtv] [options]
 
 Without --data or --npy: runs the built-in problem set (seeded correlated Gaussian designs,
@@ -237,6 +250,8 @@ Options:
   --max-epochs N       coordinate-descent epochs of the whole fit (default 50000)
   --repeat K           fit K times, report the median fit time (default 1; 3 without --data)
   --warmup K           fit K times more before the timed fits, untimed (default 0)
+  --solver S           auto (default: prox-newton for logreg, cd otherwise), cd (Anderson CD),
+                       prox-newton (logreg only), or without --data: all (one row per solver)
   --float              fit in single precision (X and y converted after loading)
   --dense              convert X to a dense matrix before fitting
   --coef-out FILE      write the coefficients, then the intercept: one per line, or as a
@@ -248,7 +263,7 @@ Options:
 
 Output fields: model, n, p, nnz (stored non-zeros of X), alpha, alpha_max, tol, time_s (median
 wall time of a fit, loading excluded), objective, stop_crit, n_iter, n_epochs, nnz_coef,
-converged, status; then cpu_s (median process CPU time of a fit), dual_gap (duality gap of the
+converged, status, solver; then cpu_s (median process CPU time of a fit), dual_gap (duality gap of the
 solution), intercept, repeat, scalar, storage, load_s, file. With --path: alpha is the last
 alpha, objective, stop_crit and dual_gap are the last alpha's, n_iter and n_epochs the sums,
 converged whether every alpha converged, and n_alphas is added.

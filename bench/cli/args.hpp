@@ -35,6 +35,9 @@ struct FitSettings {
   int path_alphas = 0;  ///< > 0: a path of that many alphas from alpha_max to alpha_ratio * alpha_max
   int verbosity = 0;    ///< the solver's progress lines, on stderr
   sparseglm::GramMode gram = sparseglm::GramMode::automatic;  ///< least-squares inner solver
+  int repeat = 1;                                             ///< fits to time; the median time is reported
+  int verbosity = 0;                                          ///< the solver's progress lines, on stderr
+  sparseglm::Solver solver = sparseglm::Solver::automatic;
 };
 
 /// What sparseglm-bench does with a loaded problem.
@@ -54,6 +57,7 @@ struct Args {
   bool dense = false;             ///< --dense
   std::optional<std::string> coef_out;
   std::optional<int> repeat;  ///< --repeat as given (the default differs between the two modes)
+  bool all_solvers = false;   ///< --solver all (default problem set only): one row per solver
 };
 
 /// Parses argv; throws Error naming the offending argument.

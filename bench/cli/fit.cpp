@@ -29,6 +29,7 @@ sparseglm::SolverOptions solver_options(const FitSettings& settings) {
   options.fit_intercept = settings.fit_intercept;
   options.verbosity = settings.verbosity;
   options.gram = settings.gram;
+  options.solver = settings.solver;
   options.log = &std::cerr;
   return options;
 }
@@ -58,6 +59,15 @@ long count_nonzero(const sparseglm::Vector<Scalar>& coef) {
   return long((coef.array() != Scalar(0)).count());
 }
 
+/// The algorithm sparseglm::solve runs: "prox-newton" or "cd" (options.hpp, Solver).
+template <class Scalar, class Datafit>
+std::string solver_name(const Datafit& datafit, const FitSettings& settings) {
+  constexpr bool second_order = requires(sparseglm::Vector<Scalar> v) { datafit.raw_hessian(v, v, v); };
+  const bool prox_newton = settings.solver == sparseglm::Solver::prox_newton ||
+                           (second_order && settings.solver == sparseglm::Solver::automatic);
+  return prox_newton ? "prox-newton" : "cd";
+}
+
 template <class XType, class Scalar, class Datafit, class Penalty>
 FitReport timed_fits(const XType& X, const sparseglm::Vector<Scalar>& y, const Datafit& datafit,
                      const Penalty& unit_penalty, const FitSettings& settings) {
@@ -83,6 +93,7 @@ FitReport timed_fits(const XType& X, const sparseglm::Vector<Scalar>& y, const D
   report.status = std::string(sparseglm::to_string(result.status));
   report.coef.assign(result.coef.data(), result.coef.data() + result.coef.size());
   report.single_precision = std::is_same_v<Scalar, float>;
+  report.solver = solver_name<Scalar>(datafit, settings);
   return report;
 }
 
@@ -117,6 +128,7 @@ FitReport timed_paths(const XType& X, const sparseglm::Vector<Scalar>& y, const 
   report.status = report.converged ? "converged" : "not converged at some alpha";
   report.coef.assign(result.coefs.data(), result.coefs.data() + result.coefs.size());
   report.single_precision = std::is_same_v<Scalar, float>;
+  report.solver = solver_name<Scalar>(datafit, settings);
   return report;
 }
 

@@ -30,6 +30,7 @@ struct FitReport {
   long nnz_coef = 0;
   bool converged = false;
   std::string status;
+  std::string solver;              ///< "cd" or "prox-newton": the algorithm that ran
   std::vector<double> coef;        ///< p coefficients per alpha, alpha after alpha
   std::vector<double> intercepts;  ///< one per alpha
   bool single_precision = false;   ///< coef holds floats (exactly, widened to double)

@@ -102,6 +102,7 @@ std::string fit_json(const ProblemInfo& problem, const FitReport& report) {
       .add("nnz_coef", report.nnz_coef)
       .add("converged", report.converged)
       .add("status", report.status)
+      .add("solver", report.solver)
       .add("cpu_s", report.median_cpu_seconds)
       .add("dual_gap", report.dual_gap)
       .add("intercept", report.intercept)
@@ -129,9 +130,9 @@ std::string transpose_product_json(const ProblemInfo& problem, double seconds) {
 void print_table_header(std::ostream& out, int repeat) {
   std::array<char, 256> line;
   const std::string time_header = "time_s(med" + std::to_string(repeat) + ")";
-  std::snprintf(line.data(), line.size(), "%-22s %6s %6s %8s %12s %22s %10s %6s %8s %8s %9s\n", "problem",
-                "n", "p", "alpha", time_header.c_str(), "objective", "stop_crit", "n_iter", "n_epochs",
-                "nnz_coef", "converged");
+  std::snprintf(line.data(), line.size(), "%-22s %6s %6s %8s %11s %12s %22s %10s %6s %8s %8s %9s\n",
+                "problem", "n", "p", "alpha", "solver", time_header.c_str(), "objective", "stop_crit",
+                "n_iter", "n_epochs", "nnz_coef", "converged");
   out << line.data();
 }
 
@@ -139,8 +140,9 @@ void print_table_row(std::ostream& out, std::string_view problem, long n, long p
                      const FitReport& report) {
   std::array<char, 256> line;
   const std::string ratio = "amax/" + std::to_string(std::lround(1.0 / alpha_ratio));
-  std::snprintf(line.data(), line.size(), "%-22.*s %6ld %6ld %8s %12.4f %22.15e %10.2e %6d %8d %8ld %9s\n",
-                int(problem.size()), problem.data(), n, p, ratio.c_str(), report.median_seconds,
+  std::snprintf(line.data(), line.size(),
+                "%-22.*s %6ld %6ld %8s %11s %12.4f %22.15e %10.2e %6d %8d %8ld %9s\n", int(problem.size()),
+                problem.data(), n, p, ratio.c_str(), report.solver.c_str(), report.median_seconds,
                 report.objective, report.stop_crit, report.n_iter, report.n_epochs, report.nnz_coef,
                 report.converged ? "yes" : report.status.c_str());
   out << line.data() << std::flush;

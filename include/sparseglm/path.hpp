@@ -91,9 +91,8 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
   Scalar b = 0;
   for (Index k = 0; k < n_alphas; ++k) {
     const PenaltyType penalty_k = penalty.with_alpha(alphas[k]);
-    detail::AndersonCD<Design, DatafitType, PenaltyType> solver(design, target, datafit, penalty_k, options,
-                                                                constants);
-    const SolverResult<Scalar> fit = solver.run(w, b);
+    const SolverResult<Scalar> fit =
+        detail::run_solver(design, target, datafit, penalty_k, options, constants, w, b);
     w = fit.coef;
     b = fit.intercept;
     result.coefs.col(k) = fit.coef;

@@ -28,6 +28,10 @@
 //                                 solve working sets on their Gram matrix (solvers/gram_cd.hpp).
 //   static constexpr bool is_classifier = true
 //                                 estimators predict labels and probabilities.
+//   raw_hessian(y, Xw, out)       the n-vector of second derivatives f''(y_i, (Xw)_i) (with the
+//                                 1/n), so that d2F/dw_j dw_k = X_j^T diag(out) X_k. O(n).
+//                                 A datafit with it is a SecondOrderDatafit and is fitted by the
+//                                 prox-Newton solver (solvers/prox_newton.hpp).
 //
 // Datafits are plain classes whose members are templates on the design, so one object works
 // for float and double designs, dense or sparse; their state (L_j) is kept in double.
@@ -49,6 +53,14 @@ concept Datafit = DesignMatrix<Design> &&
   const_datafit.raw_gradient(y, Xw, out);
   { const_datafit.lipschitz(j) } -> std::convertible_to<double>;
   { const_datafit.intercept_step(y, Xw) } -> std::convertible_to<typename Design::ScalarType>;
+};
+
+/// A datafit that also gives its per-sample second derivatives (raw_hessian).
+template <class F, class Design>
+concept SecondOrderDatafit = Datafit<F, Design> &&
+    requires(const F& datafit, const Vector<typename Design::ScalarType>& y,
+             const Vector<typename Design::ScalarType>& Xw, Vector<typename Design::ScalarType>& out) {
+  datafit.raw_hessian(y, Xw, out);
 };
 
 namespace detail {

@@ -82,6 +82,17 @@ class Logistic {
     for (Index i = 0; i < y.size(); ++i) out[i] = -y[i] * detail::sigmoid(-y[i] * Xw[i]) * inv_n;
   }
 
+  /// hess f_i = sigma(z_i) sigma(-z_i) / n = e / (1 + e)^2 / n with e = exp(-|z_i|) (no overflow).
+  template <class Scalar>
+  void raw_hessian(const Vector<Scalar>&, const Vector<Scalar>& Xw, Vector<Scalar>& out) const {
+    const Scalar inv_n = Scalar(1) / Scalar(Xw.size());
+    out.resize(Xw.size());
+    for (Index i = 0; i < Xw.size(); ++i) {
+      const Scalar e = std::exp(-std::abs(Xw[i]));
+      out[i] = e / ((Scalar(1) + e) * (Scalar(1) + e)) * inv_n;
+    }
+  }
+
   double lipschitz(Index j) const { return lipschitz_[j]; }
 
   /// Dual objective term -sum_i f_i^*(-theta_i) = -(1/n) sum_i H(t_i), t_i = n y_i theta_i in

@@ -31,6 +31,10 @@ class ElasticNet {
            (Scalar(l1_ratio_) * w.template lpNorm<1>() + Scalar(1 - l1_ratio_) * w.squaredNorm() / Scalar(2));
   }
   template <class Scalar>
+  Scalar value_1d(Scalar x, Index) const {
+    return l1_strength<Scalar>() * std::abs(x) + l2_strength<Scalar>() * x * x / Scalar(2);
+  }
+  template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index) const {
     return detail::soft_threshold(x, step * l1_strength<Scalar>()) /
            (Scalar(1) + step * l2_strength<Scalar>());

@@ -23,6 +23,10 @@ class L1 {
     return Scalar(alpha_) * w.template lpNorm<1>();
   }
   template <class Scalar>
+  Scalar value_1d(Scalar x, Index) const {
+    return Scalar(alpha_) * std::abs(x);
+  }
+  template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index) const {
     return detail::soft_threshold(x, step * Scalar(alpha_));
   }

@@ -13,6 +13,10 @@
 // Optional:
 //   validate(p)                      throws sparseglm::invalid_argument when the penalty does
 //                                    not fit a problem with p features (weights length).
+//   value_1d(x, j)                   g_j(x). O(1). The prox-Newton line search compares
+//                                    penalty values coordinate by coordinate with it; without
+//                                    it, G(w) - G(w') over all p features, whose rounding
+//                                    limits how small a step can be certified.
 // Penalties whose strength is one parameter alpha also give alpha() and with_alpha(a) (the
 // same penalty at another alpha), which is all that regularisation paths need.
 // Members are templates on the scalar so that one penalty serves float and double designs.

@@ -37,6 +37,10 @@ class WeightedL1 {
     return Scalar(alpha_ * (weights_.array() * w.template cast<double>().array().abs()).sum());
   }
   template <class Scalar>
+  Scalar value_1d(Scalar x, Index j) const {
+    return threshold<Scalar>(j) * std::abs(x);
+  }
+  template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index j) const {
     return detail::soft_threshold(x, step * threshold<Scalar>(j));
   }

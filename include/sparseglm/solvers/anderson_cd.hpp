@@ -110,6 +110,18 @@ class AndersonCD {
     return gradient_;
   }
 
+  /// Moves (w, b), whose penalised coefficients are 0, to the null model exactly as run() does,
+  /// so that other solvers meet alpha_max at the very same point. Returns the epochs it took.
+  int fit_null_model_from(Vector<Scalar>& w, Scalar& b) {
+    w_ = w;
+    b_ = options_.fit_intercept ? b : Scalar(0);
+    recompute_predictions();
+    fit_null_model();
+    w = w_;
+    b = b_;
+    return epochs_;
+  }
+
  private:
   Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
 

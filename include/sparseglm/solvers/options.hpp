@@ -1,5 +1,6 @@
 #pragma once
-// Options of the working-set coordinate-descent solver, every field with its default.
+// Options of the working-set solvers (anderson_cd.hpp, prox_newton.hpp), every field with its
+// default.
 
 #include <cmath>
 #include <functional>
@@ -26,7 +27,18 @@ enum class GramMode {
   never,      ///< always by coordinate descent on the columns of X
 };
 
+/// The algorithm behind sparseglm::solve and sparseglm::path.
+enum class Solver {
+  automatic,    ///< prox_newton for datafits with raw_hessian (Logistic), anderson_cd otherwise
+  anderson_cd,  ///< working-set coordinate descent with Anderson acceleration (any datafit)
+  prox_newton,  ///< working-set proximal Newton (datafits with raw_hessian only)
+};
+
 struct SolverOptions {
+  /// Which algorithm fits. Both stop on the same criterion (tol, max_iter, max_epochs apply to
+  /// both; prox_newton counts the coordinate-descent epochs of its quadratic models in n_epochs).
+  /// prox_newton for a datafit without raw_hessian throws sparseglm::invalid_argument.
+  Solver solver = Solver::automatic;
   /// Stop when the optimality criterion max_j dist(-grad_j, dg_j(w_j)) (and |dF/db| when an
   /// intercept is fitted) is <= tol. Absolute, in the units of the gradient. Must be > 0.
   double tol = 1e-4;

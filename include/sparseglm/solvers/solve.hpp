@@ -16,9 +16,9 @@
 #include "sparseglm/core/validation.hpp"
 #include "sparseglm/datafits/datafit.hpp"
 #include "sparseglm/penalties/penalty.hpp"
-#include "sparseglm/solvers/anderson_cd.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/result.hpp"
+#include "sparseglm/solvers/run_solver.hpp"
 
 namespace sparseglm {
 namespace detail {
@@ -66,8 +66,7 @@ SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Ei
   if (!std::isfinite(intercept0)) throw_invalid("warm start intercept", "must be finite");
   datafit.initialize(X, target);
   const auto constants = coordinate_constants(X, datafit, options.fit_intercept);
-  AndersonCD<Design, DatafitType, PenaltyType> solver(X, target, datafit, penalty, options, constants);
-  return solver.run(w, Scalar(intercept0));
+  return run_solver(X, target, datafit, penalty, options, constants, w, Scalar(intercept0));
 }
 
 }  // namespace detail
