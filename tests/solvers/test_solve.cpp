@@ -86,11 +86,18 @@ ref::Penalty penalty_for(Kind kind, Index p) {
   return ref::Penalty::l1(1.0);
 }
 
+// How a variant is solved: the solver and, for least squares, the inner solver.
+struct SolverChoice {
+  sparseglm::Solver solver = sparseglm::Solver::automatic;
+  sparseglm::GramMode gram = sparseglm::GramMode::automatic;
+};
+
 // Least-squares fits are certified with each inner solver: automatic, on X only, on the Gram
 // matrix only (n > p rows have p <= 128 <= n: the automatic choice is the covariance mode).
-std::vector<sparseglm::GramMode> gram_modes_for(Loss loss) {
-  if (loss == Loss::logistic) return {sparseglm::GramMode::automatic};
-  return {sparseglm::GramMode::automatic, sparseglm::GramMode::never, sparseglm::GramMode::always};
+// Logistic fits with each solver: automatic (prox-Newton) and Anderson CD.
+std::vector<SolverChoice> solver_choices_for(Loss loss) {
+  if (loss == Loss::logistic) return {{sparseglm::Solver::automatic}, {sparseglm::Solver::anderson_cd}};
+  return {{}, {.gram = sparseglm::GramMode::never}, {.gram = sparseglm::GramMode::always}};
 }
 
 template <class Scalar>
@@ -107,11 +114,12 @@ void certify_variant(const Variant& v, std::uint64_t seed) {
   const ref::Penalty penalty = unit.with_alpha(fraction * amax);
 
   const ref::FistaResult reference = ref::fista(X, y, v.loss, penalty, v.intercept);
-  for (const sparseglm::GramMode gram : gram_modes_for(v.loss)) {
+  for (const SolverChoice& choice : solver_choices_for(v.loss)) {
     SolverOptions options;
     options.tol = tol;
     options.fit_intercept = v.intercept;
-    options.gram = gram;
+    options.solver = choice.solver;
+    options.gram = choice.gram;
     const auto result = with_datafit(v.loss, [&](auto datafit) {
       return with_penalty(penalty, [&](const auto& library_penalty) {
         return v.sparse ? sparseglm::solve(problem.X_sparse, problem.y, datafit, library_penalty, options)
@@ -127,7 +135,8 @@ void certify_variant(const Variant& v, std::uint64_t seed) {
     const double distance = (result.coef.template cast<double>() - reference.w).template lpNorm<1>() +
                             std::abs(double(result.intercept) - reference.b);
 
-    INFO(describe(v) << " | " << describe(spec) << " | gram mode " << int(gram));
+    INFO(describe(v) << " | " << describe(spec) << " | solver " << int(choice.solver) << ", gram mode "
+                     << int(choice.gram));
     CAPTURE(penalty.alpha, amax, to_string(result.status), result.n_iter, result.n_epochs, result.stop_crit,
             count_nonzero(result.coef), cert.kkt.violation, cert.kkt.features, cert.kkt.intercept,
             cert.kkt.worst, cert.objective, reference.objective, reference.kkt.violation,

@@ -9,7 +9,8 @@
 //                         whose per-sample gradient is computed on the fly)
 //   col_mean(j)           mean_i X_ij
 //   col_nnz(j)            stored entries of column j
-//   col_weighted_sq_norm(j, h)  sum_i h_i X_ij^2 (second-order models, solvers/prox_newton.hpp)
+//   col_weighted_sq_norm(j, h)  sum_i h_i X_ij^2        (second-order models,
+//   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i      solvers/prox_newton.hpp)
 // and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
 //   col_centered_sq_norm(j, m)        ||X_j - m||^2
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
@@ -57,6 +58,9 @@ class DenseDesign {
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
   Scalar col_weighted_sq_norm(Index j, const Vector<Scalar>& weights) const {
     return (X_.col(j).array().square() * weights.array()).sum();
+  }
+  Scalar col_weighted_dot(Index j, const Vector<Scalar>& weights, const Vector<Scalar>& v) const {
+    return (X_.col(j).array() * weights.array() * v.array()).sum();
   }
   Index col_nnz(Index) const { return X_.rows(); }
   Scalar col_centered_sq_norm(Index j, Scalar mean) const {
@@ -176,6 +180,11 @@ class SparseDesign {
   Scalar col_weighted_sq_norm(Index j, const Vector<Scalar>& weights) const {
     Scalar sum = 0;
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += weights[inner_[k]] * values_[k] * values_[k];
+    return sum;
+  }
+  Scalar col_weighted_dot(Index j, const Vector<Scalar>& weights, const Vector<Scalar>& v) const {
+    Scalar sum = 0;
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * weights[inner_[k]] * v[inner_[k]];
     return sum;
   }
   Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }

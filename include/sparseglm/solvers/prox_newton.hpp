@@ -167,8 +167,8 @@ class ProxNewton {
     for (int step = 1; step <= max_newton_steps; ++step) {
       const Scalar criterion = working_set_criterion(working_set);
       if (options_.verbosity >= 2)
-        log() << "    newton step " << step << ": working-set criterion " << criterion << ", epochs "
-              << epochs_ << '\n';
+        log() << "    newton step " << step << ": objective " << objective() << ", working-set criterion "
+              << criterion << ", epochs " << epochs_ << '\n';
       if (criterion <= tol || !std::isfinite(criterion) || epochs_ >= options_.max_epochs) return;
       build_model(working_set);
       solve_model(working_set, Scalar(model_accuracy) * criterion);
@@ -217,9 +217,8 @@ class ProxNewton {
       const Index j = working_set[k];
       const Scalar current = w_[j] + direction_[Index(k)];
       // dQ/dd_j = X_j^T (g + h (X_W d + beta)) = grad_j + X_j^T (h X_W d) + beta sum_i h_i X_ij.
-      const Scalar model_gradient = ws_gradient_[Index(k)] + X_.col_weighted_sum(j, [&](Index i) {
-        return hessian_[i] * direction_Xw_[i];
-      }) + beta_ * weighted_sums_[Index(k)];
+      const Scalar model_gradient = ws_gradient_[Index(k)] + X_.col_weighted_dot(j, hessian_, direction_Xw_) +
+                                    beta_ * weighted_sums_[Index(k)];
       violation = std::max(violation, penalty_.subdiff_distance(current, model_gradient, j));
       const Scalar updated = penalty_.prox_1d(current - model_gradient / curvature, Scalar(1) / curvature, j);
       if (updated == current) continue;
