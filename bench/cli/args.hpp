@@ -35,8 +35,6 @@ struct FitSettings {
   int path_alphas = 0;  ///< > 0: a path of that many alphas from alpha_max to alpha_ratio * alpha_max
   int verbosity = 0;    ///< the solver's progress lines, on stderr
   sparseglm::GramMode gram = sparseglm::GramMode::automatic;  ///< least-squares inner solver
-  int repeat = 1;                                             ///< fits to time; the median time is reported
-  int verbosity = 0;                                          ///< the solver's progress lines, on stderr
   sparseglm::Solver solver = sparseglm::Solver::automatic;
 };
 

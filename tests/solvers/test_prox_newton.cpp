@@ -18,11 +18,11 @@
 namespace {
 
 using namespace test_support;
+using ref::Loss;
 using sparseglm::Index;
 using sparseglm::Solver;
 using sparseglm::SolverOptions;
 using sparseglm::SolverStatus;
-using ref::Loss;
 
 ProblemSpec logistic_spec(DesignKind design, std::uint64_t seed, Index n = 60, Index p = 90) {
   ProblemSpec spec;
@@ -122,16 +122,17 @@ TEST_CASE("prox_newton: nearly separable classes and unscaled columns give certi
         const ref::Penalty penalty =
             ref::Penalty::l1(fraction * logistic_alpha_max(problem.X, problem.y, intercept));
         const double tol = 1e-8;
-        const auto result = sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
-                                             sparseglm::penalties::L1(penalty.alpha), options_with(tol, intercept));
+        const auto result =
+            sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
+                             sparseglm::penalties::L1(penalty.alpha), options_with(tol, intercept));
         const Certificate cert =
             certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, result.intercept, intercept);
         const double null_objective = ref::objective(problem.X, problem.y, Loss::logistic, penalty,
-                                                      Eigen::VectorXd::Zero(problem.X.cols()), 0.0);
-        INFO((separable ? "separable" : "unscaled columns") << (intercept ? ", intercept" : ", no intercept")
-                                                            << ", alpha_max * " << fraction);
-        CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, result.stop_crit, cert.kkt.violation,
-                cert.objective, null_objective, count_nonzero(result.coef));
+                                                     Eigen::VectorXd::Zero(problem.X.cols()), 0.0);
+        INFO((separable ? "separable" : "unscaled columns")
+             << (intercept ? ", intercept" : ", no intercept") << ", alpha_max * " << fraction);
+        CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, result.stop_crit,
+                cert.kkt.violation, cert.objective, null_objective, count_nonzero(result.coef));
         CHECK(result.converged());
         CHECK(result.coef.allFinite());
         CHECK(std::isfinite(result.intercept));
@@ -145,14 +146,14 @@ TEST_CASE("prox_newton: the same solution as Anderson CD, dense and sparse, ever
   std::uint64_t seed = 20;
   for (const DesignKind design : {DesignKind::correlated, DesignKind::sparse})
     for (const bool intercept : {true, false})
-      for (const auto kind : {ref::Penalty::Kind::l1, ref::Penalty::Kind::weighted_l1,
-                              ref::Penalty::Kind::elastic_net}) {
+      for (const auto kind :
+           {ref::Penalty::Kind::l1, ref::Penalty::Kind::weighted_l1, ref::Penalty::Kind::elastic_net}) {
         const ProblemSpec spec = logistic_spec(design, ++seed);
         const auto problem = make_problem<double>(spec);
-        const ref::Penalty unit = kind == ref::Penalty::Kind::l1            ? ref::Penalty::l1(1)
-                                  : kind == ref::Penalty::Kind::weighted_l1 ? ref::Penalty::weighted_l1(
-                                                                                  1, test_weights(spec.p))
-                                                                            : ref::Penalty::elastic_net(1, 0.5);
+        const ref::Penalty unit = kind == ref::Penalty::Kind::l1 ? ref::Penalty::l1(1)
+                                  : kind == ref::Penalty::Kind::weighted_l1
+                                      ? ref::Penalty::weighted_l1(1, test_weights(spec.p))
+                                      : ref::Penalty::elastic_net(1, 0.5);
         const ref::Penalty penalty =
             unit.with_alpha(0.05 * ref::alpha_max(problem.X, problem.y, Loss::logistic, unit, intercept));
         const auto [newton, cd] = with_penalty(penalty, [&](const auto& library_penalty) {
@@ -161,8 +162,8 @@ TEST_CASE("prox_newton: the same solution as Anderson CD, dense and sparse, ever
             return design == DesignKind::sparse
                        ? sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
                                           library_penalty, options)
-                       : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{}, library_penalty,
-                                          options);
+                       : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
+                                          library_penalty, options);
           };
           return std::pair(fit(Solver::prox_newton), fit(Solver::anderson_cd));
         });
@@ -187,9 +188,11 @@ TEST_CASE("prox_newton: float fits are certified to float accuracy", "[prox_newt
     const Eigen::VectorXd y = problem.y_double();
     const ref::Penalty penalty = ref::Penalty::l1(0.05 * logistic_alpha_max(X, y, intercept));
     const double tol = 1e-4;
-    const auto result = sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
-                                         sparseglm::penalties::L1(penalty.alpha), options_with(tol, intercept));
-    const Certificate cert = certify(X, y, Loss::logistic, penalty, result.coef, double(result.intercept), intercept);
+    const auto result =
+        sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
+                         sparseglm::penalties::L1(penalty.alpha), options_with(tol, intercept));
+    const Certificate cert =
+        certify(X, y, Loss::logistic, penalty, result.coef, double(result.intercept), intercept);
     const double slack = kkt_slack<float>(X, y, Loss::logistic, result.coef, double(result.intercept));
     INFO((intercept ? "intercept" : "no intercept"));
     CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, cert.kkt.violation, slack);
@@ -202,8 +205,8 @@ TEST_CASE("prox_newton: statuses, callback and budgets", "[prox_newton][status]"
   const auto problem = make_problem<double>(logistic_spec(DesignKind::correlated, 41, 50, 150));
   const double alpha = 1e-3 * logistic_alpha_max(problem.X, problem.y, false);
   const auto fit = [&](const SolverOptions& options) {
-    return sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{}, sparseglm::penalties::L1(alpha),
-                            options);
+    return sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
+                            sparseglm::penalties::L1(alpha), options);
   };
   const double null_objective = std::log(2.0);  // w = 0, b = 0
   SECTION("max_epochs") {

@@ -14,7 +14,8 @@
 //     along (1, -c_j), c_j = sum_i h_i X_ij / sum_i h_i: X_j - c_j 1 is h-orthogonal to 1, so
 //     dQ/dbeta stays 0 and every update minimises the model with beta eliminated exactly (CD on
 //     h-weighted centred columns, never formed: beta carries the constant part, so sparse
-//     columns stay sparse). The model is solved to a fraction of the working set's criterion.
+//     columns stay sparse). The model is solved to a fraction of the working set's criterion,
+//     with Anderson extrapolation of (d, beta) between epochs (anderson.hpp).
 //  2. Step: backtrack t = 1, 1/2, ... to the first t with
 //       D(t) = sum_{j in W} [g_j(w_j + t d_j) - g_j(w_j)] + t grad f(z + t u)^T u < 0.
 //     By convexity F(z) >= F(z + t u) - t grad f(z + t u)^T u, so D(t) < 0 implies that P
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "sparseglm/core/types.hpp"
+#include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/anderson_cd.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/options.hpp"
@@ -199,12 +201,49 @@ class ProxNewton {
     beta_ = moves_intercept ? -raw_gradient_.sum() / hessian_sum : Scalar(0);
   }
 
-  // CD epochs on the model until the largest violation met in an epoch is <= tol.
+  // CD epochs on the model until the largest violation met in an epoch is <= tol, with Anderson
+  // extrapolation of (d, beta) (options.anderson_memory; the model is a quadratic plus G, where
+  // CD converges linearly and extrapolation pays, as in anderson_cd.hpp).
   void solve_model(const std::vector<Index>& working_set, Scalar tol) {
+    const Index size = Index(working_set.size());
+    stacked_.resize(size + 1);
+    stacked_extrapolated_.resize(size + 1);
+    anderson_.reset(size + 1, options_.anderson_memory);
     for (int epoch = 1; epoch <= max_model_epochs && epochs_ < options_.max_epochs; ++epoch) {
       ++epochs_;
       if (model_epoch(working_set) <= tol) return;
+      extrapolate_model(working_set);
     }
+  }
+
+  // Keeps Anderson's proposal for (d, beta) if it lowers the model. Its X_W d is rebuilt from the
+  // change of each coordinate; an affine combination keeps dQ/dbeta = 0.
+  void extrapolate_model(const std::vector<Index>& working_set) {
+    const Index size = Index(working_set.size());
+    stacked_.head(size) = direction_;
+    stacked_[size] = beta_;
+    if (!anderson_.push(stacked_, stacked_extrapolated_)) return;
+    trial_direction_ = stacked_extrapolated_.head(size);
+    trial_direction_Xw_ = direction_Xw_;
+    for (Index k = 0; k < size; ++k) {
+      const Scalar change = trial_direction_[k] - direction_[k];
+      if (change != Scalar(0)) X_.col_axpy(working_set[std::size_t(k)], change, trial_direction_Xw_);
+    }
+    const Scalar trial_beta = stacked_extrapolated_[size];
+    if (model_value(working_set, trial_direction_, trial_direction_Xw_, trial_beta) <
+        model_value(working_set, direction_, direction_Xw_, beta_)) {
+      direction_.swap(trial_direction_);
+      direction_Xw_.swap(trial_direction_Xw_);
+      beta_ = trial_beta;
+    }
+  }
+
+  // Q(d, beta) = g^T u + u^T diag(h) u / 2 + sum_{j in W} g_j(w_j + d_j) - g_j(w_j), u = X_W d + beta.
+  Scalar model_value(const std::vector<Index>& working_set, const Vector<Scalar>& direction,
+                     const Vector<Scalar>& direction_Xw, Scalar beta) {
+    const auto u = direction_Xw.array() + beta;
+    return (u * (raw_gradient_.array() + hessian_.array() * u / Scalar(2))).sum() +
+           penalty_change(working_set, direction, Scalar(1));
   }
 
   // One cyclic pass over the working set; returns the largest model violation met (each taken
@@ -238,7 +277,7 @@ class ProxNewton {
       trial_Xw_ = Xw_.array() + step * (direction_Xw_.array() + beta_);
       datafit_.raw_gradient(y_, trial_Xw_, trial_gradient_);
       const Scalar slope = trial_gradient_.dot(direction_Xw_) + beta_ * trial_gradient_.sum();
-      const Scalar change = penalty_change(working_set, step) + step * slope;
+      const Scalar change = penalty_change(working_set, direction_, step) + step * slope;
       if (!(change < Scalar(0))) continue;
       for (std::size_t k = 0; k < working_set.size(); ++k) w_[working_set[k]] += step * direction_[Index(k)];
       b_ += step * beta_;
@@ -251,17 +290,17 @@ class ProxNewton {
 
   // sum_{j in W} g_j(w_j + t d_j) - g_j(w_j), coordinate by coordinate when the penalty has
   // value_1d (exact to rounding of each term), else as a difference of G over all features.
-  Scalar penalty_change(const std::vector<Index>& working_set, Scalar step) {
+  Scalar penalty_change(const std::vector<Index>& working_set, const Vector<Scalar>& direction, Scalar step) {
     Scalar change = 0;
     if constexpr (requires { penalty_.value_1d(step, Index(0)); }) {
       for (std::size_t k = 0; k < working_set.size(); ++k) {
         const Index j = working_set[k];
-        change += penalty_.value_1d(w_[j] + step * direction_[Index(k)], j) - penalty_.value_1d(w_[j], j);
+        change += penalty_.value_1d(w_[j] + step * direction[Index(k)], j) - penalty_.value_1d(w_[j], j);
       }
     } else {
       trial_w_ = w_;
       for (std::size_t k = 0; k < working_set.size(); ++k)
-        trial_w_[working_set[k]] += step * direction_[Index(k)];
+        trial_w_[working_set[k]] += step * direction[Index(k)];
       change = penalty_.value(trial_w_) - penalty_.value(w_);
     }
     return change;
@@ -331,6 +370,11 @@ class ProxNewton {
   Vector<Scalar> direction_Xw_;   // X_W d
   Scalar beta_ = 0;
 
+  AndersonAccelerator<Scalar> anderson_;  // on (d, beta)
+  Vector<Scalar> stacked_;
+  Vector<Scalar> stacked_extrapolated_;
+  Vector<Scalar> trial_direction_;
+  Vector<Scalar> trial_direction_Xw_;
   Vector<Scalar> trial_Xw_;
   Vector<Scalar> trial_gradient_;
   Vector<Scalar> trial_w_;
