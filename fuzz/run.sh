@@ -29,6 +29,7 @@ done
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+failed=0
 for target in "${targets[@]}"; do
   corpus="$out/corpus/$target"
   mkdir -p "$corpus"
@@ -42,7 +43,9 @@ for target in "${targets[@]}"; do
   if ((status != 0)); then
     tail -n 60 "$log" >&2
     echo "fuzz: ${target}_fuzzer FAILED (exit $status) after $runs executions; see $log and $out/findings/" >&2
-    exit 1
+    failed=1
+  else
+    echo "fuzz: ${target}_fuzzer: $runs executions in ${seconds} s, no crash, leak, sanitizer report or timeout"
   fi
-  echo "fuzz: ${target}_fuzzer: $runs executions in ${seconds} s, no crash, leak, sanitizer report or timeout"
 done
+exit "$failed"
