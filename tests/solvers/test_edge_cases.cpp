@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -361,5 +362,19 @@ TEST_CASE("edge cases: float asked for a tolerance below its precision reports p
               .objective;
       CHECK(test_support::relative_difference(objective, in_double.objective) <= 1e-5);
     }
+  }
+}
+
+TEST_CASE("edge cases: WeightedL1 with weights as large as the largest double", "[solve][edge]") {
+  // Found by fuzz/solve_fuzzer: alpha (omega . |w|) was 0 * inf = NaN at alpha = 0.
+  const Eigen::MatrixXd X = design(10, 4, 24);
+  const Eigen::VectorXd y = regression(X, 25);
+  const Eigen::VectorXd huge = Eigen::VectorXd::Constant(4, std::numeric_limits<double>::max());
+  for (const double alpha : {0.0, 1e-3}) {
+    CAPTURE(alpha);
+    const auto result =
+        fit_both<double>(X, y, Quadratic{}, sparseglm::penalties::WeightedL1(alpha, huge), options(false));
+    CHECK(result.converged());
+    if (alpha > 0) CHECK(result.coef.isZero(0));
   }
 }
