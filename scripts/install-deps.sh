@@ -4,7 +4,15 @@
 # installs only the missing packages. Uses sudo only when not root. Exits non-zero on failure.
 set -euo pipefail
 
+#   scripts/install-deps.sh          what the build, tests and benchmarks need
+#   scripts/install-deps.sh --fuzz   also clang and its sanitizer/libFuzzer runtime (fuzz/run.sh)
 packages=(g++ cmake ninja-build libeigen3-dev catch2 libbenchmark-dev zlib1g-dev pkg-config clang-format)
+if [[ ${1:-} == --fuzz ]]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+elif [[ $# -gt 0 ]]; then
+  echo "install-deps.sh: unknown argument '$1' (only --fuzz)" >&2
+  exit 2
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps.sh: not a Debian-like system (no dpkg-query/apt-get); install these yourself:" >&2

@@ -98,6 +98,17 @@ std::vector<Row> bad_input_table(const Data& d) {
          solve_q(S, y);
        },
        "X: contains NaN or Inf"},
+      {"NaN in sparse X",
+       [=] {
+         Eigen::SparseMatrix<double> S = d.X_sparse;
+         S.coeffRef(7, 2) = kNaN;
+         solve_q(S, y);
+       },
+       "X: contains NaN or Inf"},
+      {"a column whose squared norm overflows", [=] { solve_q(with([](auto& M) { M(5, 2) = 1e160; }), y); },
+       "X: column 2: its squared norm overflows"},
+      {"y so large that the objective overflows", [=] { solve_q(X, Eigen::VectorXd(y * 1e200)); },
+       "data: the objective overflows at the starting point"},
       {"NaN in float X", [=] { solve_q(with([](auto& M) { M(1, 1) = kNaN; }).cast<float>().eval(), y); },
        "X: contains NaN or Inf"},
       {"NaN in y",
@@ -130,6 +141,11 @@ std::vector<Row> bad_input_table(const Data& d) {
          (void)sparseglm::solve(X, y, Quadratic{}, L1(0.1), SolverOptions{}, Eigen::VectorXd::Zero(4), kNaN);
        },
        "warm start intercept: must be finite"},
+      {"warm start with Inf",
+       [=] {
+         (void)sparseglm::solve(X, y, Quadratic{}, L1(0.1), SolverOptions{}, vec({0, 0, 0, -kInf}));
+       },
+       "warm start coef: contains NaN or Inf at index 3"},
       // ---- penalties
       {"weights of the wrong length",
        [=] {
@@ -157,12 +173,18 @@ std::vector<Row> bad_input_table(const Data& d) {
       {"negative alpha (WeightedL1)", [=] { (void)WeightedL1(-1, d.weights); },
        "alpha: must be finite and >= 0"},
       {"negative alpha (ElasticNet)", [=] { (void)ElasticNet(-1, 0.5); }, "alpha: must be finite and >= 0"},
+      {"NaN alpha (ElasticNet)", [=] { (void)ElasticNet(kNaN, 0.5); }, "alpha: must be finite and >= 0"},
+      {"NaN alpha (WeightedL1)", [=] { (void)WeightedL1(kNaN, d.weights); },
+       "alpha: must be finite and >= 0"},
       {"negative alpha via with_alpha", [=] { (void)L1(1).with_alpha(-1); },
        "alpha: must be finite and >= 0"},
       {"l1_ratio 0", [=] { (void)ElasticNet(0.1, 0.0); }, "l1_ratio: must be in (0, 1]"},
       {"l1_ratio 1.5", [=] { (void)ElasticNet(0.1, 1.5); }, "l1_ratio: must be in (0, 1]"},
       {"l1_ratio NaN", [=] { (void)ElasticNet(0.1, kNaN); }, "l1_ratio: must be in (0, 1]"},
       {"l1_ratio negative", [=] { (void)ElasticNet(0.1, -0.5); }, "l1_ratio: must be in (0, 1]"},
+      {"l1_ratio just above 1", [=] { (void)ElasticNet(0.1, std::nextafter(1.0, 2.0)); },
+       "l1_ratio: must be in (0, 1]"},
+      {"l1_ratio Inf", [=] { (void)ElasticNet(0.1, kInf); }, "l1_ratio: must be in (0, 1]"},
       // ---- solver options
       {"tol 0", [=] { solve_q(X, y, options_with([](auto& o) { o.tol = 0; })); },
        "tol: must be finite and > 0"},
@@ -174,9 +196,14 @@ std::vector<Row> bad_input_table(const Data& d) {
        "tol: must be finite and > 0"},
       {"max_iter 0", [=] { solve_q(X, y, options_with([](auto& o) { o.max_iter = 0; })); },
        "max_iter: must be >= 1"},
+      {"max_iter negative", [=] { solve_q(X, y, options_with([](auto& o) { o.max_iter = -5; })); },
+       "max_iter: must be >= 1"},
       {"max_epochs 0", [=] { solve_q(X, y, options_with([](auto& o) { o.max_epochs = 0; })); },
        "max_epochs: must be >= 1"},
       {"p0 0", [=] { solve_q(X, y, options_with([](auto& o) { o.p0 = 0; })); }, "p0: must be >= 1"},
+      {"p0 negative", [=] { solve_q(X, y, options_with([](auto& o) { o.p0 = -1; })); }, "p0: must be >= 1"},
+      {"anderson_memory 51", [=] { solve_q(X, y, options_with([](auto& o) { o.anderson_memory = 51; })); },
+       "anderson_memory:"},
       {"anderson_memory 1", [=] { solve_q(X, y, options_with([](auto& o) { o.anderson_memory = 1; })); },
        "anderson_memory:"},
       {"verbosity -1", [=] { solve_q(X, y, options_with([](auto& o) { o.verbosity = -1; })); },
@@ -190,6 +217,13 @@ std::vector<Row> bad_input_table(const Data& d) {
        "needs both classes"},
       {"logistic labels: three classes {-1, 1, 2}", [=] { solve_logistic(labels_of(vec({2}))); },
        "logistic labels must be {-1, 1} or {0, 1}, found 2"},
+      {"logistic labels: three classes {0, 1, 2}",
+       [=] {
+         Eigen::VectorXd labels = (d.labels.array() + 1) / 2;
+         labels[4] = 2;
+         solve_logistic(labels);
+       },
+       "logistic labels must be {-1, 1} or {0, 1}, found 2.000000 at index 4"},
       {"logistic labels {1, 2}", [=] { solve_logistic(Eigen::VectorXd(d.labels.array() * 0.5 + 1.5)); },
        "logistic labels must be {-1, 1} or {0, 1}, found 2"},
       {"logistic labels mixing -1 and 0", [=] { solve_logistic(labels_of(vec({0}))); },
@@ -292,7 +326,7 @@ TEST_CASE("validation: the valid baseline calls do not throw", "[validation]") {
 TEST_CASE("validation: bad input throws sparseglm::invalid_argument naming the problem", "[validation]") {
   const Data d;
   const std::vector<Row> table = bad_input_table(d);
-  REQUIRE(table.size() == 71);
+  REQUIRE(table.size() == 83);
   for (const Row& row : table) {
     DYNAMIC_SECTION(row.description) {
       INFO("expected message to contain: " << row.expected);

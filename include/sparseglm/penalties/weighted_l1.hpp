@@ -34,7 +34,12 @@ class WeightedL1 {
 
   template <class Scalar>
   Scalar value(const Vector<Scalar>& w) const {
-    return Scalar(alpha_ * (weights_.array() * w.template cast<double>().array().abs()).sum());
+    // sum_j (alpha omega_j) |w_j| over the non-zero w_j: finite for any finite weight when
+    // alpha = 0 or w_j = 0 (alpha (omega . |w|) is 0 * inf once the dot product overflows).
+    double sum = 0;
+    for (Index j = 0; j < w.size(); ++j)
+      if (w[j] != Scalar(0)) sum += alpha_ * weights_[j] * std::abs(double(w[j]));
+    return Scalar(sum);
   }
   template <class Scalar>
   Scalar value_1d(Scalar x, Index j) const {

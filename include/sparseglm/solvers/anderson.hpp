@@ -38,6 +38,12 @@ class AndersonAccelerator {
     count_ = 0;
 
     differences_ = iterates_.rightCols(memory_) - iterates_.leftCols(memory_);
+    // The weights do not change when U is scaled. Scaling it by a power of two, which is exact,
+    // keeps U^T U clear of overflow and underflow whatever the magnitude of the iterates.
+    const Scalar largest = differences_.cwiseAbs().maxCoeff();
+    if (!(largest > 0) || !std::isfinite(largest)) return false;
+    const int exponent = std::ilogb(largest);
+    differences_ = differences_.unaryExpr([exponent](Scalar u) { return std::ldexp(u, -exponent); });
     gram_.noalias() = differences_.transpose() * differences_;
     const Scalar ridge = Scalar(1e-10) * gram_.norm();
     if (!(ridge > 0) || !std::isfinite(ridge)) return false;

@@ -19,11 +19,13 @@
 #include <utility>
 #include <vector>
 
+#include "sparseglm/core/error.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/gram_cd.hpp"
 #include "sparseglm/solvers/options.hpp"
+#include "sparseglm/solvers/progress.hpp"
 #include "sparseglm/solvers/result.hpp"
 #include "sparseglm/solvers/working_set.hpp"
 
@@ -52,10 +54,12 @@ class AndersonCD {
     w_ = w0;
     b_ = options_.fit_intercept ? b0 : Scalar(0);
     recompute_predictions();
+    check_objective_is_finite();
     if (penalized_part_is_zero()) fit_null_model();
 
     SolverResult<Scalar> result;
     Scalar stop_crit = 0;
+    ProgressMonitor<Scalar> outer_progress(3);
     for (int iteration = 1;; ++iteration) {
       if (iteration > 1) recompute_predictions();
       stop_crit = full_criterion();
@@ -77,6 +81,10 @@ class AndersonCD {
       }
       if (stop_crit <= Scalar(options_.tol)) {
         result.status = SolverStatus::converged;
+        break;
+      }
+      if (outer_progress.stalled_after(stop_crit, objective())) {
+        result.status = SolverStatus::precision_limit;
         break;
       }
       if (iteration == options_.max_iter) {
@@ -105,6 +113,7 @@ class AndersonCD {
     w_.setZero(X_.cols());
     b_ = 0;
     Xw_.setZero(X_.rows());
+    check_objective_is_finite();
     fit_null_model();
     full_criterion();
     return gradient_;
@@ -124,6 +133,15 @@ class AndersonCD {
 
  private:
   Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
+
+  // With a finite objective the gradients are finite too: |X_j^T grad f| <= ||X_j|| ||grad f||,
+  // and coordinate_constants refuses columns whose squared norm overflows.
+  void check_objective_is_finite() const {
+    if (!std::isfinite(objective()))
+      throw_invalid("data",
+                    "the objective overflows at the starting point: y, X or the warm start is too "
+                    "large for this precision; rescale them");
+  }
 
   bool penalized_part_is_zero() const {
     for (Index j = 0; j < w_.size(); ++j)
@@ -291,6 +309,7 @@ class AndersonCD {
     stacked_extrapolated_.resize(size + 1);
     Xw_extrapolated_.resize(Xw_.size());
     anderson_.reset(size + 1, settings.anderson_memory);
+    ProgressMonitor<Scalar> progress(10);
     for (int epoch = 1; epochs_ < settings.epoch_limit; ++epoch) {
       coordinate_descent_epoch(working_set);
       ++epochs_;
@@ -300,7 +319,7 @@ class AndersonCD {
         if (options_.verbosity >= 2)
           log() << "    epoch " << epoch << ": working-set criterion " << criterion << '\n';
         if (criterion <= settings.tol) return true;
-        if (!std::isfinite(criterion)) return false;
+        if (!std::isfinite(criterion) || progress.stalled_after(criterion)) return false;
       }
     }
     return false;
@@ -344,7 +363,11 @@ class AndersonCD {
     constexpr int null_model_epochs = 1000;
     constexpr int null_model_anderson_memory = 5;
     const Scalar initial = working_set_criterion(unpenalized_);
-    const Scalar tol = Scalar(10) * std::numeric_limits<Scalar>::epsilon() * std::max(Scalar(1), initial);
+    // Relative to the terms of dF/db = sum_i grad f_i as well, which its rounding scales with:
+    // scale-invariant, and clear of the rounding floor of the intercept's violation.
+    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
+    const Scalar scale = std::max(initial, raw_gradient_.template lpNorm<1>());
+    const Scalar tol = Scalar(10) * std::numeric_limits<Scalar>::epsilon() * scale;
     if (initial <= tol) return;
     solve_working_set(unpenalized_, {tol, epochs_ + null_model_epochs, 1, null_model_anderson_memory});
   }

@@ -14,8 +14,11 @@
 // stays O(nnz(X_j)). Sparser columns lose little: by Cauchy-Schwarz n mean_j^2 <=
 // (nnz(X_j) / n) ||X_j||^2, so centring shrinks L_j by at most their density.
 
+#include <cmath>
+#include <string>
 #include <vector>
 
+#include "sparseglm/core/error.hpp"
 #include "sparseglm/core/types.hpp"
 
 namespace sparseglm::detail {
@@ -40,6 +43,9 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
   constants.column_means.setZero(p);
   for (Index j = 0; j < p; ++j) {
     constants.lipschitz[j] = Scalar(datafit.lipschitz(j));
+    if (!std::isfinite(constants.lipschitz[j]))
+      throw_invalid("X", "column " + std::to_string(j) +
+                             ": its squared norm overflows in this precision; rescale the column");
     if (!(column_norm_lipschitz && fit_intercept && 4 * X.col_nnz(j) >= n)) continue;
     const Scalar mean = X.col_mean(j);
     const Scalar norm = X.col_sq_norm(j);

@@ -20,6 +20,7 @@
 
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
+#include "sparseglm/solvers/progress.hpp"
 
 namespace sparseglm::detail {
 
@@ -75,15 +76,19 @@ class GramCD {
     for (Index a = 0; a < k; ++a) coef_[a] = w[working_set[a]];
     refresh_gradient();
     anderson_.reset(k, settings.anderson_memory);
+    ProgressMonitor<Scalar> progress(50);
     int epochs = 0;
     while (epochs < settings.max_epochs) {
       epoch(penalty, working_set);
       ++epochs;
       if (settings.anderson_memory > 0 && anderson_.push(coef_, extrapolated_))
         keep_if_better(penalty, working_set, w);
-      if (criterion(penalty, working_set) <= settings.tol) {
+      const Scalar violation = criterion(penalty, working_set);
+      if (violation <= settings.tol) {
         refresh_gradient();  // the incremental gradient has drifted: confirm on the exact one
         if (criterion(penalty, working_set) <= std::max(settings.tol, rounding_floor())) break;
+      } else if (progress.stalled_after(violation)) {
+        break;  // tol is below the rounding level: the outer loop reports it (progress.hpp)
       }
     }
     for (Index a = 0; a < k; ++a) w[working_set[a]] = coef_[a];

@@ -13,7 +13,13 @@ enum class SolverStatus {
   max_iterations,       ///< max_iter outer iterations without reaching tol
   max_epochs,           ///< the epoch budget ran out before tol was reached
   stopped_by_callback,  ///< the caller's callback asked to stop
-  numerical_issue,      ///< a non-finite value appeared; the last finite iterate is returned
+  /// stop_crit stopped decreasing above tol: for 3 outer iterations neither a new lowest
+  /// criterion nor an objective lower by more than its rounding (progress.hpp). tol is below
+  /// what the scalar type can certify for these data (float asked for 1e-12; columns or y so
+  /// large that one rounding error is worth more than tol in gradient units). The point is as
+  /// accurate as the precision allows: raise tol, fit in double, or rescale the data.
+  precision_limit,
+  numerical_issue,  ///< a non-finite value appeared; the last finite iterate is returned
 };
 
 inline std::string_view to_string(SolverStatus status) {
@@ -26,6 +32,8 @@ inline std::string_view to_string(SolverStatus status) {
       return "max_epochs";
     case SolverStatus::stopped_by_callback:
       return "stopped_by_callback";
+    case SolverStatus::precision_limit:
+      return "precision_limit";
     case SolverStatus::numerical_issue:
       return "numerical_issue";
   }
