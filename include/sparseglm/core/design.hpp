@@ -100,8 +100,8 @@ class DenseDesign {
   void centered_cross_gram(const std::vector<Index>& a_columns, const Vector<Scalar>& a_means,
                            const std::vector<Index>& b_columns, const Vector<Scalar>& b_means,
                            Matrix<Scalar>& out) const {
-    constexpr Index block_rows = 1024;              // gathered blocks of block_rows rows stay in cache
     const bool symmetric = a_columns == b_columns;  // then only the lower half is computed
+    const Index block_rows = gram_block_rows(a_columns.size() + (symmetric ? 0 : b_columns.size()));
     out.setZero(Index(a_columns.size()), Index(b_columns.size()));
     Matrix<Scalar> a_block, b_block;
     for (Index start = 0; start < X_.rows(); start += block_rows) {
@@ -118,6 +118,15 @@ class DenseDesign {
   }
 
  private:
+  // Rows per gathered block: the block(s) stay within 64 KiB, so they and Eigen's packed copies of
+  // them (kept on the stack up to EIGEN_STACK_ALLOCATION_LIMIT, 128 KiB) stay in L2 cache and
+  // never reach the allocator's mmap threshold, whose page faults would dominate a small fit.
+  static Index gram_block_rows(std::size_t gathered_columns) {
+    constexpr std::size_t budget = std::size_t(64) << 10;
+    const std::size_t rows = budget / (sizeof(Scalar) * std::max<std::size_t>(gathered_columns, 1));
+    return Index(std::clamp<std::size_t>(rows, 32, 1024));
+  }
+
   void gather_centered(const std::vector<Index>& columns, const Vector<Scalar>& means, Index start,
                        Index rows, Matrix<Scalar>& block) const {
     block.resize(rows, Index(columns.size()));
