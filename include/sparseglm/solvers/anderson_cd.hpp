@@ -1,10 +1,8 @@
 #pragma once
 // Working-set coordinate descent with Anderson acceleration (the solver behind sparseglm::solve).
 //
-// Outer loop: one full gradient X^T grad f(Xw) gives every feature's optimality violation
-// s_j = dist(-grad_j, dg_j(w_j)); stop when max_j s_j (and |dF/db| with an intercept) <= tol.
-// Otherwise solve the problem restricted to a working set of the most violating features
-// (working_set.hpp) with cyclic CD epochs w_j <- prox_{g_j / L_j}(w_j - grad_j / L_j), each
+// Outer loop as every working-set solver (working_set_solver.hpp); the working set's problem is
+// solved with cyclic CD epochs w_j <- prox_{g_j / L_j}(w_j - grad_j / L_j), each
 // followed by the intercept step, Anderson extrapolation of (w_ws, b, Xw) every K+1 epochs, and
 // the working set's own criterion every 10 epochs, down to 0.3 times the outer criterion.
 //
@@ -19,93 +17,27 @@
 #include <utility>
 #include <vector>
 
-#include "sparseglm/core/error.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/gram_cd.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/progress.hpp"
-#include "sparseglm/solvers/result.hpp"
-#include "sparseglm/solvers/working_set.hpp"
+#include "sparseglm/solvers/working_set_solver.hpp"
 
 namespace sparseglm::detail {
 
 /// One fit of an initialised datafit and a penalty on a validated problem. X, y, the datafit,
 /// the penalty, the options and the coordinate constants must outlive the object.
 template <class Design, class DatafitType, class PenaltyType>
-class AndersonCD {
+class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, PenaltyType>, Design, DatafitType,
+                                           PenaltyType> {
+  using Base = WorkingSetSolver<AndersonCD, Design, DatafitType, PenaltyType>;
+  friend Base;
+
  public:
   using Scalar = typename Design::ScalarType;
-
-  AndersonCD(const Design& X, const Vector<Scalar>& y, const DatafitType& datafit, const PenaltyType& penalty,
-             const SolverOptions& options, const CoordinateConstants<Scalar>& constants)
-      : X_(X), y_(y), datafit_(datafit), penalty_(penalty), options_(options), constants_(constants) {
-    const Index p = X.cols();
-    for (Index j = 0; j < p; ++j)
-      if (!penalty.is_penalized(j)) unpenalized_.push_back(j);
-    raw_gradient_.resize(X.rows());
-    gradient_.resize(p);
-    priority_.resize(p);
-  }
-
-  /// Runs the solver from (w0, b0) (b0 is ignored without an intercept).
-  SolverResult<Scalar> run(const Vector<Scalar>& w0, Scalar b0) {
-    w_ = w0;
-    b_ = options_.fit_intercept ? b0 : Scalar(0);
-    recompute_predictions();
-    check_objective_is_finite();
-    if (penalized_part_is_zero()) fit_null_model();
-
-    SolverResult<Scalar> result;
-    Scalar stop_crit = 0;
-    ProgressMonitor<Scalar> outer_progress(3);
-    for (int iteration = 1;; ++iteration) {
-      if (iteration > 1) recompute_predictions();
-      stop_crit = full_criterion();
-      result.n_iter = iteration;
-      if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
-        restore_last_finite_iterate();
-        stop_crit = full_criterion();
-        result.status = SolverStatus::numerical_issue;
-        break;
-      }
-      save_finite_iterate();
-      const Index support = (w_.array() != Scalar(0)).count();
-      const Index size = covariance_mode_
-                             ? w_.size()
-                             : working_set_size(options_.p0, Index(unpenalized_.size()), support, w_.size());
-      if (report(iteration, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
-        result.status = SolverStatus::stopped_by_callback;
-        break;
-      }
-      if (stop_crit <= Scalar(options_.tol)) {
-        result.status = SolverStatus::converged;
-        break;
-      }
-      if (outer_progress.stalled_after(stop_crit, objective())) {
-        result.status = SolverStatus::precision_limit;
-        break;
-      }
-      if (iteration == options_.max_iter) {
-        result.status = SolverStatus::max_iterations;
-        break;
-      }
-      if (epochs_ >= options_.max_epochs) {
-        result.status = SolverStatus::max_epochs;
-        break;
-      }
-      select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
-      const Scalar inner_tol = size == w_.size() ? Scalar(options_.tol) : Scalar(0.3) * stop_crit;
-      solve_inner_problem(working_set_, inner_tol);
-    }
-    result.coef = w_;
-    result.intercept = b_;
-    result.objective = objective();
-    result.stop_crit = stop_crit;
-    result.n_epochs = epochs_;
-    return result;
-  }
+  using Base::Base;
 
   /// Gradient of the datafit at the null model (penalised coefficients at 0, intercept and
   /// unpenalised features at their own optimum): what alpha_max is computed from.
@@ -132,21 +64,27 @@ class AndersonCD {
   }
 
  private:
-  Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
+  using Base::b_;
+  using Base::check_objective_is_finite;
+  using Base::constants_;
+  using Base::datafit_;
+  using Base::epochs_;
+  using Base::full_criterion;
+  using Base::gradient_;
+  using Base::log;
+  using Base::objective;
+  using Base::options_;
+  using Base::penalty_;
+  using Base::raw_gradient_;
+  using Base::recompute_predictions;
+  using Base::unpenalized_;
+  using Base::w_;
+  using Base::X_;
+  using Base::Xw_;
+  using Base::y_;
 
-  // With a finite objective the gradients are finite too: |X_j^T grad f| <= ||X_j|| ||grad f||,
-  // and coordinate_constants refuses columns whose squared norm overflows.
-  void check_objective_is_finite() const {
-    if (!std::isfinite(objective()))
-      throw_invalid("data",
-                    "the objective overflows at the starting point: y, X or the warm start is too "
-                    "large for this precision; rescale them");
-  }
-
-  bool penalized_part_is_zero() const {
-    for (Index j = 0; j < w_.size(); ++j)
-      if (w_[j] != Scalar(0) && penalty_.is_penalized(j)) return false;
-    return true;
+  Index next_working_set_size(Index support) const {
+    return covariance_mode_ ? w_.size() : Base::default_working_set_size(support);
   }
 
   // |dF/db| = |sum_i grad f_i|, the intercept's optimality violation.
@@ -154,18 +92,6 @@ class AndersonCD {
     if (!options_.fit_intercept) return 0;
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     return std::abs(raw_gradient_.sum());
-  }
-
-  // Full gradient, every feature's violation (into priority_) and the stopping criterion.
-  Scalar full_criterion() {
-    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
-    X_.transpose_times(raw_gradient_, gradient_);
-    Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
-    for (Index j = 0; j < w_.size(); ++j) {
-      priority_[j] = penalty_.subdiff_distance(w_[j], gradient_[j], j);
-      criterion = std::max(criterion, priority_[j]);
-    }
-    return criterion;
   }
 
   Scalar working_set_criterion(const std::vector<Index>& working_set) {
@@ -372,61 +298,6 @@ class AndersonCD {
     solve_working_set(unpenalized_, {tol, epochs_ + null_model_epochs, 1, null_model_anderson_memory});
   }
 
-  void save_finite_iterate() {
-    last_finite_w_ = w_;
-    last_finite_b_ = b_;
-  }
-
-  void restore_last_finite_iterate() {
-    if (last_finite_w_.size() == 0) {  // the starting point itself overflowed
-      last_finite_w_.setZero(w_.size());
-      last_finite_b_ = 0;
-    }
-    w_ = last_finite_w_;
-    b_ = last_finite_b_;
-    recompute_predictions();
-  }
-
-  // Xw + b from the non-zero coefficients, O(n nnz(w)): clears the rounding that millions of
-  // incremental updates leave in Xw.
-  void recompute_predictions() {
-    Xw_.setConstant(X_.rows(), b_);
-    for (Index j = 0; j < w_.size(); ++j)
-      if (w_[j] != Scalar(0)) X_.col_axpy(j, w_[j], Xw_);
-  }
-
-  // Verbosity output and the caller's callback; returns true when the callback asks to stop.
-  bool report(int iteration, Scalar stop_crit, Index next_working_set_size) {
-    const double objective_value = double(objective());
-    if (options_.verbosity >= 1)
-      log() << "iteration " << iteration << ": objective " << objective_value << ", criterion " << stop_crit
-            << ", epochs " << epochs_ << ", working set " << next_working_set_size << '\n';
-    if (!options_.callback) return false;
-    const IterationInfo info{iteration, epochs_, objective_value, double(stop_crit),
-                             long(next_working_set_size)};
-    return !options_.callback(info) && stop_crit > Scalar(options_.tol);
-  }
-
-  std::ostream& log() const { return options_.log ? *options_.log : std::clog; }
-
-  const Design& X_;
-  const Vector<Scalar>& y_;
-  const DatafitType& datafit_;
-  const PenaltyType& penalty_;
-  const SolverOptions& options_;
-  const CoordinateConstants<Scalar>& constants_;
-
-  std::vector<Index> unpenalized_;
-  Vector<Scalar> w_;
-  Scalar b_ = 0;
-  Vector<Scalar> Xw_;
-  Vector<Scalar> raw_gradient_;
-  Vector<Scalar> gradient_;
-  Vector<Scalar> priority_;
-  std::vector<Index> all_features_;
-  std::vector<Index> working_set_;
-  int epochs_ = 0;
-
   static constexpr bool least_squares = requires { requires DatafitType::is_least_squares; };
   // Least-squares fits with few features (p <= covariance_features, p <= n) and the Gram solver
   // allowed work on the Gram matrix of all features (glmnet's covariance mode): one symmetric
@@ -441,8 +312,11 @@ class AndersonCD {
   Vector<Scalar> stacked_;
   Vector<Scalar> stacked_extrapolated_;
   Vector<Scalar> Xw_extrapolated_;
-  Vector<Scalar> last_finite_w_;
-  Scalar last_finite_b_ = 0;
 };
+
+template <class Design, class DatafitType, class PenaltyType>
+AndersonCD(const Design&, const Vector<typename Design::ScalarType>&, const DatafitType&, const PenaltyType&,
+           const SolverOptions&, const CoordinateConstants<typename Design::ScalarType>&)
+    -> AndersonCD<Design, DatafitType, PenaltyType>;
 
 }  // namespace sparseglm::detail

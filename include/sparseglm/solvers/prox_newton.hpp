@@ -2,10 +2,8 @@
 // Working-set proximal Newton for datafits with per-sample second derivatives (raw_hessian, e.g.
 // Logistic): the solver behind sparseglm::solve for them (options.hpp, Solver).
 //
-// Outer loop and stopping criterion as AndersonCD (anderson_cd.hpp): one full gradient gives each
-// feature's violation s_j = dist(-grad_j, dg_j(w_j)); stop when max_j s_j (and |dF/db| with an
-// intercept) <= tol; otherwise solve the problem restricted to a working set W (working_set.hpp)
-// down to 0.3 times the outer criterion, by prox-Newton steps. A step at (w, b), z = Xw + b,
+// Outer loop as every working-set solver (working_set_solver.hpp); the problem restricted to the
+// working set W is solved by prox-Newton steps. A step at (w, b), z = Xw + b,
 // with g = grad f(z) and h = f''(z) per sample:
 //  1. Direction: coordinate descent on the quadratic model of P on W, u = X_W d + beta 1,
 //       Q(d, beta) = g^T u + u^T diag(h) u / 2 + sum_{j in W} g_j(w_j + d_j) - g_j(w_j),
@@ -40,82 +38,39 @@
 #include "sparseglm/solvers/anderson_cd.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/options.hpp"
-#include "sparseglm/solvers/result.hpp"
-#include "sparseglm/solvers/working_set.hpp"
+#include "sparseglm/solvers/progress.hpp"
+#include "sparseglm/solvers/working_set_solver.hpp"
 
 namespace sparseglm::detail {
 
 /// One fit of an initialised second-order datafit and a penalty on a validated problem. X, y, the
 /// datafit, the penalty, the options and the coordinate constants must outlive the object.
 template <class Design, class DatafitType, class PenaltyType>
-class ProxNewton {
+class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, PenaltyType>, Design, DatafitType,
+                                           PenaltyType> {
+  using Base = WorkingSetSolver<ProxNewton, Design, DatafitType, PenaltyType>;
+  friend Base;
+
  public:
   using Scalar = typename Design::ScalarType;
-
-  ProxNewton(const Design& X, const Vector<Scalar>& y, const DatafitType& datafit, const PenaltyType& penalty,
-             const SolverOptions& options, const CoordinateConstants<Scalar>& constants)
-      : X_(X), y_(y), datafit_(datafit), penalty_(penalty), options_(options), constants_(constants) {
-    const Index p = X.cols();
-    for (Index j = 0; j < p; ++j)
-      if (!penalty.is_penalized(j)) unpenalized_.push_back(j);
-    raw_gradient_.resize(X.rows());
-    gradient_.resize(p);
-    priority_.resize(p);
-  }
-
-  /// Runs the solver from (w0, b0) (b0 is ignored without an intercept).
-  SolverResult<Scalar> run(const Vector<Scalar>& w0, Scalar b0) {
-    w_ = w0;
-    b_ = options_.fit_intercept ? b0 : Scalar(0);
-    if (penalized_part_is_zero()) {
-      AndersonCD<Design, DatafitType, PenaltyType> null_model(X_, y_, datafit_, penalty_, options_,
-                                                              constants_);
-      epochs_ = null_model.fit_null_model_from(w_, b_);
-    }
-
-    SolverResult<Scalar> result;
-    Scalar stop_crit = 0;
-    for (int iteration = 1;; ++iteration) {
-      recompute_predictions();
-      stop_crit = full_criterion();
-      result.n_iter = iteration;
-      if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
-        restore_last_finite_iterate();
-        stop_crit = full_criterion();
-        result.status = SolverStatus::numerical_issue;
-        break;
-      }
-      save_finite_iterate();
-      const Index support = (w_.array() != Scalar(0)).count();
-      const Index size = working_set_size(options_.p0, Index(unpenalized_.size()), support, w_.size());
-      if (report(iteration, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
-        result.status = SolverStatus::stopped_by_callback;
-        break;
-      }
-      if (stop_crit <= Scalar(options_.tol)) {
-        result.status = SolverStatus::converged;
-        break;
-      }
-      if (iteration == options_.max_iter) {
-        result.status = SolverStatus::max_iterations;
-        break;
-      }
-      if (epochs_ >= options_.max_epochs) {
-        result.status = SolverStatus::max_epochs;
-        break;
-      }
-      select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
-      solve_working_set(working_set_, size == w_.size() ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
-    }
-    result.coef = w_;
-    result.intercept = b_;
-    result.objective = objective();
-    result.stop_crit = stop_crit;
-    result.n_epochs = epochs_;
-    return result;
-  }
+  using Base::Base;
 
  private:
+  using Base::b_;
+  using Base::constants_;
+  using Base::datafit_;
+  using Base::epochs_;
+  using Base::log;
+  using Base::objective;
+  using Base::options_;
+  using Base::penalty_;
+  using Base::raw_gradient_;
+  using Base::recompute_predictions;
+  using Base::w_;
+  using Base::X_;
+  using Base::Xw_;
+  using Base::y_;
+
   // Prox-Newton steps per working set, model epochs per step, halvings per line search.
   static constexpr int max_newton_steps = 50;
   static constexpr int max_model_epochs = 100;
@@ -126,25 +81,15 @@ class ProxNewton {
   // finite where h vanishes (nearly separable classes); the line search shortens them.
   static constexpr double curvature_floor = 1e-10;
 
-  Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
-
-  bool penalized_part_is_zero() const {
-    for (Index j = 0; j < w_.size(); ++j)
-      if (w_[j] != Scalar(0) && penalty_.is_penalized(j)) return false;
-    return true;
+  // The null model by AndersonCD's own routine, so that both solvers meet alpha_max() at the
+  // very same point.
+  void fit_null_model() {
+    AndersonCD<Design, DatafitType, PenaltyType> null_model(X_, y_, datafit_, penalty_, options_, constants_);
+    epochs_ += null_model.fit_null_model_from(w_, b_);
+    recompute_predictions();
   }
 
-  // Full gradient, every feature's violation (into priority_) and the stopping criterion.
-  Scalar full_criterion() {
-    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
-    X_.transpose_times(raw_gradient_, gradient_);
-    Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
-    for (Index j = 0; j < w_.size(); ++j) {
-      priority_[j] = penalty_.subdiff_distance(w_[j], gradient_[j], j);
-      criterion = std::max(criterion, priority_[j]);
-    }
-    return criterion;
-  }
+  Index next_working_set_size(Index support) const { return Base::default_working_set_size(support); }
 
   // The working set's gradient (into ws_gradient_) and criterion, from raw_gradient_.
   Scalar working_set_criterion(const std::vector<Index>& working_set) {
@@ -159,19 +104,22 @@ class ProxNewton {
 
   // Prox-Newton steps on the working set until its criterion is <= tol. raw_gradient_ must be
   // the gradient at Xw_ on entry; the line search keeps it so.
-  void solve_working_set(const std::vector<Index>& working_set, Scalar tol) {
+  void solve_inner_problem(const std::vector<Index>& working_set, Scalar tol) {
     const Index size = Index(working_set.size());
     ws_gradient_.resize(size);
     weighted_sums_.resize(size);
     centring_.resize(size);
     curvature_.resize(size);
     direction_.resize(size);
+    ProgressMonitor<Scalar> progress(3);  // below tol's reach, the outer loop decides precision_limit
     for (int step = 1; step <= max_newton_steps; ++step) {
       const Scalar criterion = working_set_criterion(working_set);
       if (options_.verbosity >= 2)
         log() << "    newton step " << step << ": objective " << objective() << ", working-set criterion "
               << criterion << ", epochs " << epochs_ << '\n';
-      if (criterion <= tol || !std::isfinite(criterion) || epochs_ >= options_.max_epochs) return;
+      if (criterion <= tol || !std::isfinite(criterion) || epochs_ >= options_.max_epochs ||
+          progress.stalled_after(criterion))
+        return;
       build_model(working_set);
       solve_model(working_set, Scalar(model_accuracy) * criterion);
       if (line_search(working_set) == Scalar(0)) return;
@@ -209,9 +157,11 @@ class ProxNewton {
     stacked_.resize(size + 1);
     stacked_extrapolated_.resize(size + 1);
     anderson_.reset(size + 1, options_.anderson_memory);
+    ProgressMonitor<Scalar> progress(10);  // the model's violation at its rounding floor
     for (int epoch = 1; epoch <= max_model_epochs && epochs_ < options_.max_epochs; ++epoch) {
       ++epochs_;
-      if (model_epoch(working_set) <= tol) return;
+      const Scalar violation = model_epoch(working_set);
+      if (violation <= tol || progress.stalled_after(violation)) return;
       extrapolate_model(working_set);
     }
   }
@@ -306,60 +256,6 @@ class ProxNewton {
     return change;
   }
 
-  void save_finite_iterate() {
-    last_finite_w_ = w_;
-    last_finite_b_ = b_;
-  }
-
-  void restore_last_finite_iterate() {
-    if (last_finite_w_.size() == 0) {  // the starting point itself overflowed
-      last_finite_w_.setZero(w_.size());
-      last_finite_b_ = 0;
-    }
-    w_ = last_finite_w_;
-    b_ = last_finite_b_;
-    recompute_predictions();
-  }
-
-  // Xw + b from the non-zero coefficients, O(n nnz(w)): clears the rounding of the steps.
-  void recompute_predictions() {
-    Xw_.setConstant(X_.rows(), b_);
-    for (Index j = 0; j < w_.size(); ++j)
-      if (w_[j] != Scalar(0)) X_.col_axpy(j, w_[j], Xw_);
-  }
-
-  // Verbosity output and the caller's callback; returns true when the callback asks to stop.
-  bool report(int iteration, Scalar stop_crit, Index next_working_set_size) {
-    const double objective_value = double(objective());
-    if (options_.verbosity >= 1)
-      log() << "iteration " << iteration << ": objective " << objective_value << ", criterion " << stop_crit
-            << ", epochs " << epochs_ << ", working set " << next_working_set_size << '\n';
-    if (!options_.callback) return false;
-    const IterationInfo info{iteration, epochs_, objective_value, double(stop_crit),
-                             long(next_working_set_size)};
-    return !options_.callback(info) && stop_crit > Scalar(options_.tol);
-  }
-
-  std::ostream& log() const { return options_.log ? *options_.log : std::clog; }
-
-  const Design& X_;
-  const Vector<Scalar>& y_;
-  const DatafitType& datafit_;
-  const PenaltyType& penalty_;
-  const SolverOptions& options_;
-  const CoordinateConstants<Scalar>& constants_;
-
-  std::vector<Index> unpenalized_;
-  Vector<Scalar> w_;
-  Scalar b_ = 0;
-  Vector<Scalar> Xw_;
-  Vector<Scalar> raw_gradient_;  // grad f at Xw_
-  Vector<Scalar> gradient_;
-  Vector<Scalar> priority_;
-  std::vector<Index> all_features_;
-  std::vector<Index> working_set_;
-  int epochs_ = 0;
-
   // The model of the current step, per working-set position k.
   Vector<Scalar> hessian_;        // h = f'' at Xw_
   Vector<Scalar> ws_gradient_;    // grad_j
@@ -378,8 +274,6 @@ class ProxNewton {
   Vector<Scalar> trial_Xw_;
   Vector<Scalar> trial_gradient_;
   Vector<Scalar> trial_w_;
-  Vector<Scalar> last_finite_w_;
-  Scalar last_finite_b_ = 0;
 };
 
 }  // namespace sparseglm::detail

@@ -1,0 +1,203 @@
+#pragma once
+// The outer loop that the working-set solvers share (AndersonCD, ProxNewton).
+//
+// Each outer iteration computes one full gradient X^T grad f(Xw), which gives every feature's
+// optimality violation s_j = dist(-grad_j, dg_j(w_j)), and the criterion max_j s_j (with
+// |dF/db| = |sum_i grad f_i| when there is an intercept). The fit stops when the criterion is
+// <= tol, when the objective and the criterion stall at rounding level (progress.hpp), or at a
+// limit; otherwise the solver at hand solves the problem restricted to the most violating
+// features (working_set.hpp) down to 0.3 times the criterion (down to tol when the working set is
+// every feature).
+//
+// A solver derives from WorkingSetSolver<Itself, ...> and provides
+//   void fit_null_model();   penalised coefficients at 0: intercept and unpenalised features at
+//                            their optimum (w_, b_, Xw_ updated);
+//   Index next_working_set_size(Index support);
+//   void solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol);
+
+#include <cmath>
+#include <iostream>
+#include <vector>
+
+#include "sparseglm/core/error.hpp"
+#include "sparseglm/core/types.hpp"
+#include "sparseglm/solvers/coordinate_constants.hpp"
+#include "sparseglm/solvers/options.hpp"
+#include "sparseglm/solvers/progress.hpp"
+#include "sparseglm/solvers/result.hpp"
+#include "sparseglm/solvers/working_set.hpp"
+
+namespace sparseglm::detail {
+
+template <class Derived, class Design, class DatafitType, class PenaltyType>
+class WorkingSetSolver {
+ public:
+  using Scalar = typename Design::ScalarType;
+
+  /// X, y, the datafit (initialised), the penalty, the options and the coordinate constants
+  /// must outlive the solver.
+  WorkingSetSolver(const Design& X, const Vector<Scalar>& y, const DatafitType& datafit,
+                   const PenaltyType& penalty, const SolverOptions& options,
+                   const CoordinateConstants<Scalar>& constants)
+      : X_(X), y_(y), datafit_(datafit), penalty_(penalty), options_(options), constants_(constants) {
+    const Index p = X.cols();
+    for (Index j = 0; j < p; ++j)
+      if (!penalty.is_penalized(j)) unpenalized_.push_back(j);
+    raw_gradient_.resize(X.rows());
+    gradient_.resize(p);
+    priority_.resize(p);
+  }
+
+  /// Runs the solver from (w0, b0) (b0 is ignored without an intercept).
+  SolverResult<Scalar> run(const Vector<Scalar>& w0, Scalar b0) {
+    w_ = w0;
+    b_ = options_.fit_intercept ? b0 : Scalar(0);
+    recompute_predictions();
+    check_objective_is_finite();
+    if (penalized_part_is_zero()) derived().fit_null_model();
+
+    SolverResult<Scalar> result;
+    Scalar stop_crit = 0;
+    ProgressMonitor<Scalar> outer_progress(3);
+    for (int iteration = 1;; ++iteration) {
+      if (iteration > 1) recompute_predictions();
+      stop_crit = full_criterion();
+      result.n_iter = iteration;
+      if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
+        restore_last_finite_iterate();
+        stop_crit = full_criterion();
+        result.status = SolverStatus::numerical_issue;
+        break;
+      }
+      save_finite_iterate();
+      const Index size = derived().next_working_set_size((w_.array() != Scalar(0)).count());
+      if (report(iteration, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
+        result.status = SolverStatus::stopped_by_callback;
+        break;
+      }
+      if (stop_crit <= Scalar(options_.tol)) {
+        result.status = SolverStatus::converged;
+        break;
+      }
+      if (outer_progress.stalled_after(stop_crit, objective())) {
+        result.status = SolverStatus::precision_limit;
+        break;
+      }
+      if (iteration == options_.max_iter) {
+        result.status = SolverStatus::max_iterations;
+        break;
+      }
+      if (epochs_ >= options_.max_epochs) {
+        result.status = SolverStatus::max_epochs;
+        break;
+      }
+      select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
+      derived().solve_inner_problem(working_set_,
+                                    size == w_.size() ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
+    }
+    result.coef = w_;
+    result.intercept = b_;
+    result.objective = objective();
+    result.stop_crit = stop_crit;
+    result.n_epochs = epochs_;
+    return result;
+  }
+
+ protected:
+  Index default_working_set_size(Index support) const {
+    return working_set_size(options_.p0, Index(unpenalized_.size()), support, w_.size());
+  }
+
+  Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
+
+  // With a finite objective the gradients are finite too: |X_j^T grad f| <= ||X_j|| ||grad f||,
+  // and coordinate_constants refuses columns whose squared norm overflows.
+  void check_objective_is_finite() const {
+    if (!std::isfinite(objective()))
+      throw_invalid("data",
+                    "the objective overflows at the starting point: y, X or the warm start is too "
+                    "large for this precision; rescale them");
+  }
+
+  bool penalized_part_is_zero() const {
+    for (Index j = 0; j < w_.size(); ++j)
+      if (w_[j] != Scalar(0) && penalty_.is_penalized(j)) return false;
+    return true;
+  }
+
+  // Full gradient, every feature's violation (into priority_) and the stopping criterion;
+  // leaves grad f at Xw_ in raw_gradient_.
+  Scalar full_criterion() {
+    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
+    X_.transpose_times(raw_gradient_, gradient_);
+    Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
+    for (Index j = 0; j < w_.size(); ++j) {
+      priority_[j] = penalty_.subdiff_distance(w_[j], gradient_[j], j);
+      criterion = std::max(criterion, priority_[j]);
+    }
+    return criterion;
+  }
+
+  // Xw + b from the non-zero coefficients, O(n nnz(w)): clears the rounding that many
+  // incremental updates leave in Xw.
+  void recompute_predictions() {
+    Xw_.setConstant(X_.rows(), b_);
+    for (Index j = 0; j < w_.size(); ++j)
+      if (w_[j] != Scalar(0)) X_.col_axpy(j, w_[j], Xw_);
+  }
+
+  std::ostream& log() const { return options_.log ? *options_.log : std::clog; }
+
+  const Design& X_;
+  const Vector<Scalar>& y_;
+  const DatafitType& datafit_;
+  const PenaltyType& penalty_;
+  const SolverOptions& options_;
+  const CoordinateConstants<Scalar>& constants_;
+
+  std::vector<Index> unpenalized_;
+  Vector<Scalar> w_;
+  Scalar b_ = 0;
+  Vector<Scalar> Xw_;            // X w + b
+  Vector<Scalar> raw_gradient_;  // grad f at Xw_ after full_criterion
+  Vector<Scalar> gradient_;      // X^T raw_gradient_
+  Vector<Scalar> priority_;      // each feature's violation
+  int epochs_ = 0;
+
+ private:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+
+  void save_finite_iterate() {
+    last_finite_w_ = w_;
+    last_finite_b_ = b_;
+  }
+
+  void restore_last_finite_iterate() {
+    if (last_finite_w_.size() == 0) {  // the starting point itself overflowed
+      last_finite_w_.setZero(w_.size());
+      last_finite_b_ = 0;
+    }
+    w_ = last_finite_w_;
+    b_ = last_finite_b_;
+    recompute_predictions();
+  }
+
+  // Verbosity output and the caller's callback; returns true when the callback asks to stop.
+  bool report(int iteration, Scalar stop_crit, Index next_working_set_size) {
+    const double objective_value = double(objective());
+    if (options_.verbosity >= 1)
+      log() << "iteration " << iteration << ": objective " << objective_value << ", criterion " << stop_crit
+            << ", epochs " << epochs_ << ", working set " << next_working_set_size << '\n';
+    if (!options_.callback) return false;
+    const IterationInfo info{iteration, epochs_, objective_value, double(stop_crit),
+                             long(next_working_set_size)};
+    return !options_.callback(info) && stop_crit > Scalar(options_.tol);
+  }
+
+  std::vector<Index> all_features_;
+  std::vector<Index> working_set_;
+  Vector<Scalar> last_finite_w_;
+  Scalar last_finite_b_ = 0;
+};
+
+}  // namespace sparseglm::detail
