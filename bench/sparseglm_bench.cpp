@@ -138,6 +138,10 @@ int main(int argc, char** argv) {
       std::cout << usage();
       return 0;
     }
+    if (args.version) {
+      std::cout << build_description() << '\n';
+      return 0;
+    }
     if (args.data || args.npy) {
       run_file(args);
     } else {

@@ -1,5 +1,6 @@
 #include "cli/args.hpp"
 
+#include <Eigen/Core>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -72,7 +73,7 @@ struct Flag {
 };
 
 // clang-format off
-constexpr std::array<Flag, 23> flags{{
+constexpr std::array<Flag, 24> flags{{
   {"--help", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--data", true, true, [](Args& a, std::string_view f, std::string_view v) {
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
@@ -131,6 +132,7 @@ constexpr std::array<Flag, 23> flags{{
   {"--gram", true, true, [](Args& a, std::string_view f, std::string_view v) { a.fit.gram = parse_gram(f, v); }},
   {"--verbose", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.verbosity = 1; }},
   {"-h", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
+  {"--version", false, false, [](Args& a, std::string_view, std::string_view) { a.version = true; }},
 }};
 // clang-format on
 
@@ -209,7 +211,7 @@ Args parse_args(int argc, const char* const* argv) {
     flag->apply(args, name, value);
     given.push_back(flag->name);
   }
-  if (args.help) return args;
+  if (args.help || args.version) return args;
   check_combinations(args, given);
   if (args.repeat) args.fit.repeat = *args.repeat;
   return args;
@@ -259,6 +261,7 @@ Options:
   --gram G             lasso/enet inner solver: auto (default), always (on the working set's
                        Gram matrix) or never (coordinate descent on the columns of X)
   --verbose            the solver's progress (one line per outer iteration) on stderr
+  --version            Eigen's version, the SIMD instruction sets compiled in, the compiler
   --help, -h           this text
 
 Output fields: model, n, p, nnz (stored non-zeros of X), alpha, alpha_max, tol, time_s (median
@@ -269,6 +272,12 @@ alpha, objective, stop_crit and dual_gap are the last alpha's, n_iter and n_epoc
 converged whether every alpha converged, and n_alphas is added.
 Errors: one line on stderr starting with "sparseglm-bench: ", exit status 2.
 )";
+}
+
+std::string build_description() {
+  return "sparseglm-bench: Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+         std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) + "; SIMD " +
+         Eigen::SimdInstructionSetsInUse() + "; compiler " + __VERSION__;
 }
 
 }  // namespace sparseglm_bench

@@ -47,6 +47,7 @@ enum class Action {
 
 struct Args {
   bool help = false;
+  bool version = false;             ///< --version: how this binary was built, then exit
   std::optional<std::string> data;  ///< svmlight file; without it (or --npy) the default problem set runs
   std::optional<std::string> npy;   ///< directory of .npy arrays (see load_npy_problem)
   Action action = Action::fit;      ///< Action::path sets fit.path_alphas
@@ -63,5 +64,8 @@ Args parse_args(int argc, const char* const* argv);
 
 /// The --help text.
 std::string usage();
+
+/// The --version line: Eigen's version, the SIMD instruction sets compiled in, the compiler.
+std::string build_description();
 
 }  // namespace sparseglm_bench

@@ -25,6 +25,12 @@ budget_s. [k] is the time in units of one full X^T v product on that problem (sp
 ratio is the best peer's time over sparseglm's (> 1: sparseglm is faster). For a path, the suboptimality is
 the worst over its alphas.
 
+sparseglm-bench comes from the release preset, which compiles for the machine it runs on
+(-march=native, CMake option SPARSEGLM_NATIVE_ARCH), as a user compiles a header-only library
+into their own program; "sparseglm build" above lists the SIMD instruction sets it uses. The
+peers run their distributed binaries (scikit-learn's dot products go through its BLAS, which
+picks its kernels for the CPU at run time).
+
 Peers: scikit-learn Lasso / ElasticNet (coordinate descent; tol = duality gap relative to
 ||y||^2 / n); LogisticRegression(penalty='l1', solver='liblinear', C = 1 / (n alpha)); glmnet
 (standardize = FALSE, lambda = alpha, mixing alpha = l1_ratio, tol = thresh). liblinear penalises
@@ -58,6 +64,9 @@ def versions(peers):
     found = {"python": platform.python_version(),
              "sparseglm commit": command_output(["git", "-C", os.path.dirname(__file__), "rev-parse", "--short",
                                                  "HEAD"])}
+    sparseglm = next((peer for peer in peers if peer.name == "sparseglm"), None)
+    if sparseglm is not None:  # its SIMD instruction sets decide the speed of its dense kernels
+        found["sparseglm build"] = command_output([sparseglm.bench, "--version"]).removeprefix("sparseglm-bench: ")
     if names & {"sklearn-cd", "liblinear"}:
         found["scikit-learn"] = command_output([sys.executable, "-c", "import sklearn; print(sklearn.__version__)"])
     if "glmnet" in names:
