@@ -126,12 +126,15 @@ TEST_CASE("fit_many equals sequential solves bit for bit at any thread count", "
 
 TEST_CASE("fit_many reports a failing problem in its own slot and fits the others", "[batch]") {
   const auto problems = generate(test_support::TargetKind::regression);
-  constexpr std::size_t nan_index = 7, throw_index = 12;
+  constexpr std::size_t nan_index = 7, throw_index = 12, nested_index = 15;
   auto produce = [&](std::size_t i) {
     if (i == throw_index) throw std::runtime_error("producer failed");
     Eigen::MatrixXd X = problems[i].X;  // owned copy, so that the shared data stay clean
     if (i == nan_index) X(2, 3) = std::numeric_limits<double>::quiet_NaN();
-    return sparseglm::make_problem(std::move(X), problems[i].y, Quadratic{}, L1{alpha_for(problems[i], i)});
+    sparseglm::SolverOptions options;
+    if (i == nested_index) options.n_threads = 2;  // threads within a fit: refused
+    return sparseglm::make_problem(std::move(X), problems[i].y, Quadratic{}, L1{alpha_for(problems[i], i)},
+                                   options);
   };
   for (int n_threads : {1, 4}) {
     CAPTURE(n_threads);
@@ -143,8 +146,8 @@ TEST_CASE("fit_many reports a failing problem in its own slot and fits the other
           return true;
         },
         BatchOptions{n_threads});
-    CHECK(summary.fitted == kProblems - 2);
-    CHECK(summary.failed == 2);
+    CHECK(summary.fitted == kProblems - 3);
+    CHECK(summary.failed == 3);
     CHECK_FALSE(summary.stopped);
     for (std::size_t i = 0; i < kProblems; ++i) {
       CAPTURE(i);
@@ -156,6 +159,10 @@ TEST_CASE("fit_many reports a failing problem in its own slot and fits the other
       } else if (i == throw_index) {
         CHECK_FALSE(items[i].ok());
         CHECK(items[i].error == "producer failed");
+      } else if (i == nested_index) {
+        CHECK_FALSE(items[i].ok());
+        CHECK(items[i].error.find("n_threads: fit_many fits each problem on one thread") !=
+              std::string::npos);
       } else {
         CHECK(items[i].ok());
         CHECK(items[i].error.empty());

@@ -208,6 +208,8 @@ std::vector<Row> bad_input_table(const Data& d) {
        "anderson_memory:"},
       {"verbosity -1", [=] { solve_q(X, y, options_with([](auto& o) { o.verbosity = -1; })); },
        "verbosity: must be >= 0"},
+      {"n_threads -1", [=] { solve_q(X, y, options_with([](auto& o) { o.n_threads = -1; })); },
+       "n_threads: must be >= 0"},
       // ---- logistic labels
       {"logistic labels: a single class {1}", [=] { solve_logistic(Eigen::VectorXd::Ones(10)); },
        "needs both classes"},
@@ -326,7 +328,7 @@ TEST_CASE("validation: the valid baseline calls do not throw", "[validation]") {
 TEST_CASE("validation: bad input throws sparseglm::invalid_argument naming the problem", "[validation]") {
   const Data d;
   const std::vector<Row> table = bad_input_table(d);
-  REQUIRE(table.size() == 83);
+  REQUIRE(table.size() == 84);
   for (const Row& row : table) {
     DYNAMIC_SECTION(row.description) {
       INFO("expected message to contain: " << row.expected);

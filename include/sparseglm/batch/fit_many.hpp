@@ -22,7 +22,8 @@
 // Contract:
 // - Work is handed out by an atomic counter: each worker takes the next index i in [0, count),
 //   calls produce(i), solves that problem with sparseglm::solve on the same thread (one thread
-//   per fit, no nested parallelism), then hands the result to consume. Indices are started in
+//   per fit, no nested parallelism: a problem whose options.n_threads is not 1 is reported in its
+//   slot), then hands the result to consume. Indices are started in
 //   increasing order but complete (and are consumed) in any order: use item.index.
 // - produce(i) must return a problem object with members X, y, datafit, penalty, options (e.g.
 //   BatchProblem, built by make_problem). X may own its data or view the caller's storage (a
@@ -66,6 +67,7 @@
 #include <vector>
 
 #include "sparseglm/core/error.hpp"
+#include "sparseglm/core/parallel.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/result.hpp"
 #include "sparseglm/solvers/solve.hpp"
@@ -114,6 +116,10 @@ namespace detail {
 
 template <class Problem>
 auto solve_problem(Problem& problem) {
+  if (problem.options.n_threads != 1)
+    throw_invalid("n_threads",
+                  "fit_many fits each problem on one thread: its options must keep n_threads = 1, got " +
+                      std::to_string(problem.options.n_threads));
   return solve(problem.X, problem.y, problem.datafit, problem.penalty, problem.options);
 }
 
@@ -130,8 +136,7 @@ inline unsigned resolve_n_threads(const BatchOptions& options) {
   if (options.n_threads < 0)
     throw_invalid("n_threads",
                   "must be >= 0 (0: hardware concurrency), got " + std::to_string(options.n_threads));
-  if (options.n_threads > 0) return static_cast<unsigned>(options.n_threads);
-  return std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(resolve_threads(options.n_threads));
 }
 
 }  // namespace detail

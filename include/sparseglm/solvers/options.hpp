@@ -56,6 +56,10 @@ struct SolverOptions {
   /// matrix, O(|W|) per coordinate update after an O(n |W|^2) product, or on X, O(n) per update.
   /// Other datafits ignore it.
   GramMode gram = GramMode::automatic;
+  /// Threads for the full gradient X^T v of each outer iteration (0: all cores); the rest of the
+  /// fit runs on the calling thread. Results do not depend on it. fit_many needs 1 (one thread
+  /// per fit). >= 0.
+  int n_threads = 1;
   /// 0: silent. 1: one line per outer iteration. 2: also the inner criteria. Written to `log`.
   int verbosity = 0;
   /// Where verbosity > 0 writes; nullptr means std::clog.
@@ -74,6 +78,8 @@ struct SolverOptions {
     if (anderson_memory < 0 || anderson_memory == 1 || anderson_memory > 50)
       detail::throw_invalid("anderson_memory",
                             "must be 0 (off) or in [2, 50], got " + std::to_string(anderson_memory));
+    if (n_threads < 0)
+      detail::throw_invalid("n_threads", "must be >= 0 (0: all cores), got " + std::to_string(n_threads));
     if (verbosity < 0) detail::throw_invalid("verbosity", "must be >= 0, got " + std::to_string(verbosity));
   }
 };

@@ -129,7 +129,7 @@ class WorkingSetSolver {
   // leaves grad f at Xw_ in raw_gradient_.
   Scalar full_criterion() {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
-    X_.transpose_times(raw_gradient_, gradient_);
+    X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
     Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
     for (Index j = 0; j < w_.size(); ++j) {
       priority_[j] = penalty_.subdiff_distance(w_[j], gradient_[j], j);
