@@ -108,8 +108,9 @@ void run_file(const Args& args) {
   info.load_seconds = dataset.load_seconds;
   info.repeat = args.fit.repeat;
   if (args.action == Action::time_xtv) {
-    const double seconds = with_converted_data(
-        args, dataset, [](const auto& X, const auto& y) { return time_transpose_product(X, y); });
+    const double seconds = with_converted_data(args, dataset, [&](const auto& X, const auto& y) {
+      return time_transpose_product(X, y, args.fit.n_threads);
+    });
     std::cout << transpose_product_json(info, seconds) << std::endl;
     return;
   }

@@ -73,7 +73,7 @@ struct Flag {
 };
 
 // clang-format off
-constexpr std::array<Flag, 24> flags{{
+constexpr std::array<Flag, 25> flags{{
   {"--help", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--data", true, true, [](Args& a, std::string_view f, std::string_view v) {
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
@@ -130,6 +130,9 @@ constexpr std::array<Flag, 24> flags{{
      a.coef_out = std::string(v);
    }},
   {"--gram", true, true, [](Args& a, std::string_view f, std::string_view v) { a.fit.gram = parse_gram(f, v); }},
+  {"--threads", true, false, [](Args& a, std::string_view f, std::string_view v) {
+     a.fit.n_threads = parse_int(f, v, 0);
+   }},
   {"--verbose", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.verbosity = 1; }},
   {"-h", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--version", false, false, [](Args& a, std::string_view, std::string_view) { a.version = true; }},
@@ -260,6 +263,8 @@ Options:
                        float64 .npy array when FILE ends in .npy (with --path: N x (p + 1))
   --gram G             lasso/enet inner solver: auto (default), always (on the working set's
                        Gram matrix) or never (coordinate descent on the columns of X)
+  --threads N          threads of each full gradient X^T v (and of --time-xtv), 0 = all cores
+                       (default 1); the rest of a fit runs on one thread
   --verbose            the solver's progress (one line per outer iteration) on stderr
   --version            Eigen's version, the SIMD instruction sets compiled in, the compiler
   --help, -h           this text

@@ -30,6 +30,7 @@ sparseglm::SolverOptions solver_options(const FitSettings& settings) {
   options.verbosity = settings.verbosity;
   options.gram = settings.gram;
   options.solver = settings.solver;
+  options.n_threads = settings.n_threads;
   options.log = &std::cerr;
   return options;
 }
@@ -165,25 +166,26 @@ double median(std::vector<double> values) {
 }
 
 template <class XType, class Scalar>
-double time_transpose_product(const XType& X, const sparseglm::Vector<Scalar>& y, double min_seconds) {
+double time_transpose_product(const XType& X, const sparseglm::Vector<Scalar>& y, int n_threads,
+                              double min_seconds) {
   const auto design = sparseglm::make_design(X);
   sparseglm::Vector<Scalar> out(X.cols());
-  design.transpose_times(y, out);
+  design.transpose_times(y, out, n_threads);
   std::vector<double> seconds;
   double total = 0;
   while (seconds.size() < 5 || total < min_seconds) {
     const auto start = std::chrono::steady_clock::now();
-    design.transpose_times(y, out);
+    design.transpose_times(y, out, n_threads);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     total += seconds.back();
   }
   return median(std::move(seconds));
 }
 
-template double time_transpose_product(const SparseX&, const Eigen::VectorXd&, double);
-template double time_transpose_product(const SparseXf&, const Eigen::VectorXf&, double);
-template double time_transpose_product(const Eigen::MatrixXd&, const Eigen::VectorXd&, double);
-template double time_transpose_product(const Eigen::MatrixXf&, const Eigen::VectorXf&, double);
+template double time_transpose_product(const SparseX&, const Eigen::VectorXd&, int, double);
+template double time_transpose_product(const SparseXf&, const Eigen::VectorXf&, int, double);
+template double time_transpose_product(const Eigen::MatrixXd&, const Eigen::VectorXd&, int, double);
+template double time_transpose_product(const Eigen::MatrixXf&, const Eigen::VectorXf&, int, double);
 
 FitReport fit(const SparseX& X, const Eigen::VectorXd& y, const FitSettings& settings) {
   return fit_model(X, y, settings);
