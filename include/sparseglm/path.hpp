@@ -3,8 +3,10 @@
 // (Friedman, Hastie & Tibshirani, "Regularization paths for generalized linear models via
 // coordinate descent", JSS 2010).
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "sparseglm/core/design.hpp"
@@ -62,12 +64,31 @@ struct PathResult {
   }
 };
 
+namespace detail {
+
+/// Alpha k > 0 of a path, from the solution at alpha k - 1, with the sequential strong rule at
+/// 2 alpha_k - alpha_{k-1} (none when that is <= 0; alpha_k when alphas increase).
+template <class Solver, class PenaltyType>
+auto next_alpha(Solver& solver, const PenaltyType& penalty, const Eigen::VectorXd& alphas, Index k) {
+  const double strong_alpha = std::min(2 * alphas[k] - alphas[k - 1], alphas[k]);
+  if (!(strong_alpha > 0)) return solver.run_next(penalty.with_alpha(alphas[k]), nullptr);
+  const PenaltyType strong_rule = penalty.with_alpha(strong_alpha);
+  return solver.run_next(penalty.with_alpha(alphas[k]), &strong_rule);
+}
+
+}  // namespace detail
+
 /// Solves along `alphas` (usually decreasing, e.g. alpha_grid), each from the previous solution.
-/// The datafit is initialised once for the whole path. `penalty` fixes everything but alpha.
+/// The datafit is initialised once for the whole path, and one solver fits every alpha, keeping
+/// its buffers and caches; from the second alpha on, the first working set comes from the
+/// sequential strong rule (working_set_solver.hpp), and every alpha is still certified over all
+/// features. `penalty` fixes everything but alpha.
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
 auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y, DatafitType datafit,
           const PenaltyType& penalty, const Eigen::VectorXd& alphas, const SolverOptions& options = {}) {
   static_assert(AlphaPenalty<PenaltyType>, "sparseglm::path: the penalty needs alpha() and with_alpha(a)");
+  static_assert(std::is_copy_assignable_v<PenaltyType>,
+                "sparseglm::path: the penalty must be copy-assignable");
   const auto design = make_design(X.derived());
   using Design = std::remove_const_t<decltype(design)>;
   using Scalar = typename Design::ScalarType;
@@ -87,22 +108,20 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
   result.intercepts.resize(n_alphas);
   result.objectives.resize(n_alphas);
   result.stop_crits.resize(n_alphas);
-  Vector<Scalar> w = Vector<Scalar>::Zero(p);
-  Scalar b = 0;
-  for (Index k = 0; k < n_alphas; ++k) {
-    const PenaltyType penalty_k = penalty.with_alpha(alphas[k]);
-    const SolverResult<Scalar> fit =
-        detail::run_solver(design, target, datafit, penalty_k, options, constants, w, b);
-    w = fit.coef;
-    b = fit.intercept;
-    result.coefs.col(k) = fit.coef;
-    result.intercepts[k] = fit.intercept;
-    result.objectives[k] = fit.objective;
-    result.stop_crits[k] = fit.stop_crit;
-    result.n_iter.push_back(fit.n_iter);
-    result.n_epochs.push_back(fit.n_epochs);
-    result.statuses.push_back(fit.status);
-  }
+  const PenaltyType first = penalty.with_alpha(alphas[0]);
+  detail::with_solver(design, target, datafit, first, options, constants, [&](auto& solver) {
+    for (Index k = 0; k < n_alphas; ++k) {
+      const SolverResult<Scalar> fit = k == 0 ? solver.run(Vector<Scalar>::Zero(p), Scalar(0))
+                                              : detail::next_alpha(solver, penalty, alphas, k);
+      result.coefs.col(k) = fit.coef;
+      result.intercepts[k] = fit.intercept;
+      result.objectives[k] = fit.objective;
+      result.stop_crits[k] = fit.stop_crit;
+      result.n_iter.push_back(fit.n_iter);
+      result.n_epochs.push_back(fit.n_epochs);
+      result.statuses.push_back(fit.status);
+    }
+  });
   return result;
 }
 

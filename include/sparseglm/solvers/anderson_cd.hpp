@@ -47,7 +47,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     Xw_.setZero(X_.rows());
     check_objective_is_finite();
     fit_null_model();
-    full_criterion();
+    compute_full_gradient();
     return gradient_;
   }
 
@@ -66,10 +66,10 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
  private:
   using Base::b_;
   using Base::check_objective_is_finite;
+  using Base::compute_full_gradient;
   using Base::constants_;
   using Base::datafit_;
   using Base::epochs_;
-  using Base::full_criterion;
   using Base::gradient_;
   using Base::log;
   using Base::objective;
@@ -188,17 +188,25 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // GramMode::automatic: when the working set is small next to n (an update on the Gram matrix
   // then costs at most an eighth of one on X), start on X and move to the Gram matrix once the
   // epochs on X have cost as much as forming it would (the ski-rental rule: never more than twice
-  // the cost of the better choice known in hindsight).
+  // the cost of the better choice known in hindsight). Gram rows cached by earlier working sets
+  // (gram_cd.hpp; a path keeps them for all its alphas) are not paid again: when at most a
+  // quarter of the matrix's cost is left to pay, an update on it only has to be cheaper than one
+  // on X (|W| <= 2n).
   void solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol) {
     const InnerLoopSettings on_x{inner_tol, options_.max_epochs, 10, options_.anderson_memory};
-    const bool gram_epochs_are_cheap = 4 * Index(working_set.size()) <= X_.rows();  // O(|W|) against O(2n)
+    const Index size = Index(working_set.size());
+    const double uncached_cost = least_squares ? gram_cost(working_set) : 0;
+    const bool mostly_cached =
+        4 * uncached_cost <= whole_gram_cost(double(size), x_epoch_cost(working_set) / 2);
+    const bool gram_epochs_are_cheap = 4 * size <= X_.rows() ||  // O(|W|) against O(2n)
+                                       (size <= 2 * X_.rows() && mostly_cached);
     if (!least_squares || options_.gram == GramMode::never ||
         (options_.gram == GramMode::automatic && !covariance_mode_ && !gram_epochs_are_cheap)) {
       solve_working_set(working_set, on_x);
       return;
     }
-    if (options_.gram == GramMode::automatic && !covariance_mode_) {
-      const double budget = gram_cost(working_set) / x_epoch_cost(working_set);
+    if (options_.gram == GramMode::automatic && !covariance_mode_ && uncached_cost > 0) {
+      const double budget = uncached_cost / x_epoch_cost(working_set);
       InnerLoopSettings rented = on_x;
       rented.epoch_limit =
           int(std::min<double>(options_.max_epochs, epochs_ + std::max(1.0, std::ceil(budget))));
@@ -214,13 +222,27 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     return 2 * entries + 1;
   }
 
-  // Work of forming the working set's Gram matrix, in the units of x_epoch_cost: n |W|^2 / 2
-  // multiply-adds for a dense X, at the speed of a matrix product (about 4 times that of the
-  // dot products of CD); for a sparse X, nnz(X_W)^2 / n when its entries are spread evenly.
+  // Work of forming the rows of the working set's Gram matrix that are not cached yet, in the
+  // units of x_epoch_cost: n |W|^2 / 2 multiply-adds for a whole dense Q, at the speed of a
+  // matrix product (about 4 times that of the dot products of CD); for a sparse X, nnz(X_W)^2 / n
+  // when its entries are spread evenly. The cached block is subtracted.
   double gram_cost(const std::vector<Index>& working_set) const {
-    const double size = double(working_set.size()), n = double(X_.rows());
+    double size = 0, entries = 0, cached_size = 0, cached_entries = 0;
+    for (const Index j : working_set) {
+      const double column_entries = double(X_.col_nnz(j));
+      size += 1;
+      entries += column_entries;
+      if (gram_cd_.is_cached(j)) {
+        cached_size += 1;
+        cached_entries += column_entries;
+      }
+    }
+    return whole_gram_cost(size, entries) - whole_gram_cost(cached_size, cached_entries);
+  }
+
+  double whole_gram_cost(double size, double entries) const {
+    const double n = double(X_.rows());
     if constexpr (Design::is_sparse) {
-      const double entries = x_epoch_cost(working_set) / 2;
       return entries * entries / n + size * size;
     } else {
       return n * size * size / 8;

@@ -66,6 +66,9 @@ class GramCD {
     steps_ = (gram_.diagonal().array() > Scalar(0)).select(n_ / gram_.diagonal().array(), Scalar(0));
   }
 
+  /// Whether feature j's Gram row is in the cache.
+  bool is_cached(Index j) const { return !slot_.empty() && slot_[std::size_t(j)] >= 0; }
+
   /// CD epochs on the working set's coefficients (read from and written back into w, a vector
   /// of all p coefficients). Returns the epochs run.
   template <class PenaltyType>

@@ -9,6 +9,11 @@
 // features (working_set.hpp) down to 0.3 times the criterion (down to tol when the working set is
 // every feature).
 //
+// Along a path (path.hpp) one solver fits every alpha: run_next starts from the previous
+// solution, whose full gradient it reuses (the first criterion costs no product with X^T), and
+// solves the sequential strong set (Tibshirani et al., "Strong rules for discarding predictors in
+// lasso-type problems", JRSS-B 2012) down to tol before the outer loop checks every feature.
+//
 // A solver derives from WorkingSetSolver<Itself, ...> and provides
 //   void fit_null_model();   penalised coefficients at 0: intercept and unpenalised features at
 //                            their optimum (w_, b_, Xw_ updated);
@@ -34,8 +39,8 @@ class WorkingSetSolver {
  public:
   using Scalar = typename Design::ScalarType;
 
-  /// X, y, the datafit (initialised), the penalty, the options and the coordinate constants
-  /// must outlive the solver.
+  /// X, y, the datafit (initialised), the options and the coordinate constants must outlive the
+  /// solver; the penalty is copied (run_next replaces it).
   WorkingSetSolver(const Design& X, const Vector<Scalar>& y, const DatafitType& datafit,
                    const PenaltyType& penalty, const SolverOptions& options,
                    const CoordinateConstants<Scalar>& constants)
@@ -50,57 +55,26 @@ class WorkingSetSolver {
 
   /// Runs the solver from (w0, b0) (b0 is ignored without an intercept).
   SolverResult<Scalar> run(const Vector<Scalar>& w0, Scalar b0) {
+    epochs_ = 0;
     w_ = w0;
     b_ = options_.fit_intercept ? b0 : Scalar(0);
     recompute_predictions();
     check_objective_is_finite();
     if (penalized_part_is_zero()) derived().fit_null_model();
+    compute_full_gradient();
+    return iterate(nullptr);
+  }
 
-    SolverResult<Scalar> result;
-    Scalar stop_crit = 0;
-    ProgressMonitor<Scalar> outer_progress(3);
-    for (int iteration = 1;; ++iteration) {
-      if (iteration > 1) recompute_predictions();
-      stop_crit = full_criterion();
-      result.n_iter = iteration;
-      if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
-        restore_last_finite_iterate();
-        stop_crit = full_criterion();
-        result.status = SolverStatus::numerical_issue;
-        break;
-      }
-      save_finite_iterate();
-      const Index size = derived().next_working_set_size((w_.array() != Scalar(0)).count());
-      if (report(iteration, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
-        result.status = SolverStatus::stopped_by_callback;
-        break;
-      }
-      if (stop_crit <= Scalar(options_.tol)) {
-        result.status = SolverStatus::converged;
-        break;
-      }
-      if (outer_progress.stalled_after(stop_crit, objective())) {
-        result.status = SolverStatus::precision_limit;
-        break;
-      }
-      if (iteration == options_.max_iter) {
-        result.status = SolverStatus::max_iterations;
-        break;
-      }
-      if (epochs_ >= options_.max_epochs) {
-        result.status = SolverStatus::max_epochs;
-        break;
-      }
-      select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
-      derived().solve_inner_problem(working_set_,
-                                    size == w_.size() ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
-    }
-    result.coef = w_;
-    result.intercept = b_;
-    result.objective = objective();
-    result.stop_crit = stop_crit;
-    result.n_epochs = epochs_;
-    return result;
+  /// The next alpha of a path: fits `penalty` from the last run's solution, reusing its full
+  /// gradient. `strong_rule` (may be null) is the penalty at 2 alpha_k - alpha_{k-1}: the
+  /// features that violate optimality under it (its strong set), the support and the unpenalised
+  /// features form the first working set, solved down to tol; every feature is then checked as
+  /// in run(), and a feature the rule wrongly discarded enters the next working set.
+  SolverResult<Scalar> run_next(const PenaltyType& penalty, const PenaltyType* strong_rule) {
+    epochs_ = 0;
+    penalty_ = penalty;
+    check_objective_is_finite();
+    return iterate(strong_rule);
   }
 
  protected:
@@ -125,11 +99,15 @@ class WorkingSetSolver {
     return true;
   }
 
-  // Full gradient, every feature's violation (into priority_) and the stopping criterion;
-  // leaves grad f at Xw_ in raw_gradient_.
-  Scalar full_criterion() {
+  // grad f at Xw_ into raw_gradient_, and the full gradient X^T grad f into gradient_.
+  void compute_full_gradient() {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
+  }
+
+  // Every feature's violation (into priority_) and the stopping criterion, from gradient_ and
+  // raw_gradient_.
+  Scalar criterion_from_gradient() {
     Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
     for (Index j = 0; j < w_.size(); ++j) {
       priority_[j] = penalty_.subdiff_distance(w_[j], gradient_[j], j);
@@ -151,7 +129,7 @@ class WorkingSetSolver {
   const Design& X_;
   const Vector<Scalar>& y_;
   const DatafitType& datafit_;
-  const PenaltyType& penalty_;
+  PenaltyType penalty_;
   const SolverOptions& options_;
   const CoordinateConstants<Scalar>& constants_;
 
@@ -159,13 +137,79 @@ class WorkingSetSolver {
   Vector<Scalar> w_;
   Scalar b_ = 0;
   Vector<Scalar> Xw_;            // X w + b
-  Vector<Scalar> raw_gradient_;  // grad f at Xw_ after full_criterion
+  Vector<Scalar> raw_gradient_;  // grad f at Xw_ after compute_full_gradient
   Vector<Scalar> gradient_;      // X^T raw_gradient_
   Vector<Scalar> priority_;      // each feature's violation
   int epochs_ = 0;
 
  private:
   Derived& derived() { return static_cast<Derived&>(*this); }
+
+  // The outer loop from (w_, b_, Xw_) with gradient_ and raw_gradient_ computed there.
+  SolverResult<Scalar> iterate(const PenaltyType* strong_rule) {
+    SolverResult<Scalar> result;
+    Scalar stop_crit = 0;
+    ProgressMonitor<Scalar> outer_progress(3);
+    for (int iteration = 1;; ++iteration) {
+      if (iteration > 1) {
+        recompute_predictions();
+        compute_full_gradient();
+      }
+      stop_crit = criterion_from_gradient();
+      result.n_iter = iteration;
+      if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
+        restore_last_finite_iterate();
+        compute_full_gradient();
+        stop_crit = criterion_from_gradient();
+        result.status = SolverStatus::numerical_issue;
+        break;
+      }
+      save_finite_iterate();
+      const bool screened = iteration == 1 && strong_rule && select_strong_set(*strong_rule);
+      const Index size = screened ? Index(working_set_.size())
+                                  : derived().next_working_set_size((w_.array() != Scalar(0)).count());
+      if (report(iteration, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
+        result.status = SolverStatus::stopped_by_callback;
+        break;
+      }
+      if (stop_crit <= Scalar(options_.tol)) {
+        result.status = SolverStatus::converged;
+        break;
+      }
+      if (outer_progress.stalled_after(stop_crit, objective())) {
+        result.status = SolverStatus::precision_limit;
+        break;
+      }
+      if (iteration == options_.max_iter) {
+        result.status = SolverStatus::max_iterations;
+        break;
+      }
+      if (epochs_ >= options_.max_epochs) {
+        result.status = SolverStatus::max_epochs;
+        break;
+      }
+      if (!screened) select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
+      const bool to_tol = screened || size == w_.size();
+      derived().solve_inner_problem(working_set_, to_tol ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
+    }
+    result.coef = w_;
+    result.intercept = b_;
+    result.objective = objective();
+    result.stop_crit = stop_crit;
+    result.n_epochs = epochs_;
+    return result;
+  }
+
+  // The strong set of `strong_rule` with the support and the unpenalised features, into
+  // working_set_ (sorted); false, leaving the choice to select_working_set, when it is empty.
+  bool select_strong_set(const PenaltyType& strong_rule) {
+    working_set_.clear();
+    for (Index j = 0; j < w_.size(); ++j)
+      if (w_[j] != Scalar(0) || !penalty_.is_penalized(j) ||
+          strong_rule.subdiff_distance(Scalar(0), gradient_[j], j) > Scalar(0))
+        working_set_.push_back(j);
+    return !working_set_.empty();
+  }
 
   void save_finite_iterate() {
     last_finite_w_ = w_;
