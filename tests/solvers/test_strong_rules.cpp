@@ -33,7 +33,7 @@ void check_against_warm_solves(const XType& X, const Problem<double>& problem, L
   const ref::Penalty unit = unit_penalty(kind);
   INFO(to_string(loss) << " + " << to_string(kind) << (intercept ? ", intercept" : ", no intercept"));
   SolverOptions options;
-  options.tol = 1e-11;
+  options.tol = loss == Loss::quadratic ? 1e-11 : 1e-9;  // prox-Newton's rounding floor is near 1e-11
   options.fit_intercept = intercept;
   with_datafit(loss, [&](auto datafit) {
     with_penalty(unit, [&](const auto& penalty) {
@@ -92,7 +92,7 @@ TEST_CASE("strong rules: paths equal warm-started solves, dense and sparse", "[p
 // meeting one) and requires every column to be certified all the same.
 TEST_CASE("strong rules: a feature wrongly discarded enters at the KKT check", "[path][strong]") {
   int wrongly_discarded = 0;
-  for (std::uint64_t seed = 800; seed < 830; ++seed)
+  for (std::uint64_t seed = 800; seed < 900; ++seed)
     for (const Kind kind : {Kind::l1, Kind::elastic_net}) {
       ProblemSpec spec;
       spec.n = 30;

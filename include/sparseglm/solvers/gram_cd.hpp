@@ -174,17 +174,20 @@ class GramCD {
     }
     Matrix<Scalar> rows;
     X.centered_cross_gram(fresh, cached_means_.tail(added).eval(), cached_, cached_means_, rows);
-    cached_gram_.conservativeResize(size, size);
-    cached_gram_.bottomRows(added) = rows;
-    cached_gram_.rightCols(added) = rows.transpose();
+    if (cached_gram_.rows() < size) {  // room for twice as many: a path adds a few features per alpha
+      const Index capacity = std::min(max_features, std::max(size, 2 * Index(cached_gram_.rows())));
+      cached_gram_.conservativeResize(capacity, capacity);
+    }
+    cached_gram_.block(old_size, 0, added, size) = rows;
+    cached_gram_.block(0, old_size, size, added) = rows.transpose();
   }
 
   Scalar n_ = 1;
   Scalar target_mean_ = 0;
   Vector<Scalar> centered_y_;
-  std::vector<Index> slot_;    // per feature: its row in the cache, or -1
-  std::vector<Index> cached_;  // the cached features, in slot order
-  Matrix<Scalar> cached_gram_;
+  std::vector<Index> slot_;     // per feature: its row in the cache, or -1
+  std::vector<Index> cached_;   // the cached features, in slot order
+  Matrix<Scalar> cached_gram_;  // its top-left cached_.size() square holds the cached rows
   Vector<Scalar> cached_means_;
   Vector<Scalar> cached_correlations_;
   Matrix<Scalar> gram_;
