@@ -335,9 +335,11 @@ TEST_CASE("solve: ElasticNet with l1_ratio = 1 is the Lasso", "[solve][penalty]"
     REQUIRE(lasso.converged());
     REQUIRE(enet.converged());
     CHECK(count_nonzero(lasso.coef) >= 2);
-    CHECK((lasso.coef - enet.coef).cwiseAbs().maxCoeff() <= 1e-12);
-    CHECK(std::abs(lasso.intercept - enet.intercept) <= 1e-12);
-    CHECK(lasso.n_epochs == enet.n_epochs);
+    // The same problem: the same solution to the solvers' accuracy. (Not the same epochs: the two
+    // proxes round differently once the compiler contracts them into fused multiply-adds.)
+    CHECK((lasso.coef - enet.coef).cwiseAbs().maxCoeff() <= 1e-8);
+    CHECK(std::abs(lasso.intercept - enet.intercept) <= 1e-8);
+    CHECK(std::abs(lasso.objective - enet.objective) <= 1e-12 * std::abs(lasso.objective));
   }
 }
 
