@@ -5,7 +5,6 @@
 //   dF/dw_j = (X_j^T Xw - X_j^T y) / n.
 
 #include <Eigen/Core>
-#include <utility>
 
 #include "sparseglm/core/types.hpp"
 
@@ -23,7 +22,6 @@ class Quadratic {
     Vector<Scalar> Xty(X.cols());
     X.transpose_times(y, Xty);
     Xty_ = Xty.template cast<double>();
-    y_sum_ = double(y.sum());
     for (Index j = 0; j < X.cols(); ++j) lipschitz_[j] = double(X.col_sq_norm(j)) / double(n);
   }
 
@@ -35,13 +33,6 @@ class Quadratic {
   template <class Design, class Scalar>
   Scalar gradient_j(const Design& X, const Vector<Scalar>&, const Vector<Scalar>& Xw, Index j) const {
     return (X.col_dot(j, Xw) - Scalar(Xty_[j])) / Scalar(Xw.size());
-  }
-
-  /// (dF/dw_j, dF/db) = ((X_j^T Xw - X_j^T y) / n, (sum(Xw) - sum(y)) / n), for dense designs.
-  template <class Design, class Scalar>
-  std::pair<Scalar, Scalar> gradient_j_and_intercept(const Design& X, const Vector<Scalar>& y,
-                                                     const Vector<Scalar>& Xw, Index j) const {
-    return {gradient_j(X, y, Xw, j), (Xw.sum() - Scalar(y_sum_)) / Scalar(Xw.size())};
   }
 
   template <class Scalar>
@@ -66,7 +57,6 @@ class Quadratic {
  private:
   Eigen::VectorXd lipschitz_;
   Eigen::VectorXd Xty_;
-  double y_sum_ = 0;
 };
 
 }  // namespace sparseglm::datafits

@@ -10,9 +10,12 @@
 // with lipschitz_is_column_norm). This is coordinate descent on centred columns without forming
 // them (as scikit-learn and glmnet centre X): with uncentred columns each plain update is fought
 // by the intercept and CD crawls.
-// A centred update costs O(n), so it is used for columns with nnz(X_j) >= n / 4 only, where it
-// stays O(nnz(X_j)). Sparser columns lose little: by Cauchy-Schwarz n mean_j^2 <=
-// (nnz(X_j) / n) ||X_j||^2, so centring shrinks L_j by at most their density.
+// For least-squares datafits every column's update is centred: the gradient is linear in the
+// prediction, so the solver defers the constant part of X_j - mean_j 1 and an update costs
+// O(nnz(X_j)) (anderson_cd.hpp). For other datafits a centred update costs O(n), so it is used
+// for columns with nnz(X_j) >= n / 4 only, where it stays O(nnz(X_j)). Sparser columns lose
+// little there: by Cauchy-Schwarz n mean_j^2 <= (nnz(X_j) / n) ||X_j||^2, so centring shrinks L_j
+// by at most their density.
 
 #include <cmath>
 #include <string>
@@ -36,6 +39,7 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
                                                                       bool fit_intercept) {
   using Scalar = typename Design::ScalarType;
   constexpr bool column_norm_lipschitz = requires { requires DatafitType::lipschitz_is_column_norm; };
+  constexpr bool least_squares = requires { requires DatafitType::is_least_squares; };
   const Index n = X.rows(), p = X.cols();
   CoordinateConstants<Scalar> constants;
   constants.lipschitz.resize(p);
@@ -46,7 +50,7 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
     if (!std::isfinite(constants.lipschitz[j]))
       throw_invalid("X", "column " + std::to_string(j) +
                              ": its squared norm overflows in this precision; rescale the column");
-    if (!(column_norm_lipschitz && fit_intercept && 4 * X.col_nnz(j) >= n)) continue;
+    if (!(column_norm_lipschitz && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n))) continue;
     const Scalar mean = X.col_mean(j);
     const Scalar norm = X.col_sq_norm(j);
     constants.centered[j] = true;

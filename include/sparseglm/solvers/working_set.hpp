@@ -1,10 +1,10 @@
 #pragma once
 // Working-set selection (skglm, Bertrand et al. 2022, Algorithm 1).
 //
-// size = max(min(p0 + n_unpenalised, p), min(2 |support(w)| - n_unpenalised, p)); the
-// unpenalised features and the current support always belong to it, the rest are the
-// highest optimality violations. Partial selection (nth_element), then sorted by index so that
-// results are reproducible and memory is read in order.
+// size = max(min(p0 + n_unpenalised, p), min(g (|support(w)| - n_unpenalised) + n_unpenalised, p))
+// with growth g = 2 (skglm; a parameter); the unpenalised features and the current support always
+// belong to it, the rest are the highest optimality violations. Partial selection (nth_element), then sorted
+// by index so that results are reproducible and memory is read in order.
 
 #include <algorithm>
 #include <limits>
@@ -15,9 +15,11 @@
 
 namespace sparseglm::detail {
 
-inline Index working_set_size(Index p0, Index n_unpenalized, Index support_size, Index n_features) {
+/// growth: how many times the penalised support the working set holds (2 in skglm).
+inline Index working_set_size(Index p0, Index n_unpenalized, Index support_size, Index n_features,
+                              Index growth = 2) {
   return std::max(std::min(p0 + n_unpenalized, n_features),
-                  std::min(2 * support_size - n_unpenalized, n_features));
+                  std::min(growth * (support_size - n_unpenalized) + n_unpenalized, n_features));
 }
 
 /// Fills `working_set` with the `size` features of highest priority; `priority` is consumed
