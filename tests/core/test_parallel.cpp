@@ -39,7 +39,7 @@ void require_same_product_for_every_thread_count(const Design& design, const spa
 
 }  // namespace
 
-TEST_CASE("parallel_ranges covers [0, size) once, in aligned ranges", "[parallel]") {
+TEST_CASE("parallel_ranges covers every index once, in aligned ranges", "[parallel]") {
   for (const Index size : {Index(0), Index(1), Index(15), Index(16), Index(1000), Index(1003)}) {
     for (const int n_threads : {1, 2, 3, 8}) {
       CAPTURE(size, n_threads);
