@@ -8,6 +8,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../support/checks.hpp"
@@ -110,6 +111,66 @@ TEST_CASE("prox_newton: no Newton step increases the objective", "[prox_newton]"
         CHECK(objectives[k] <= objectives[k - 1] + 1e-14 * std::abs(objectives[k - 1]));
       }
     }
+}
+
+// (working-set criterion, step length) of every Newton step the solver logs, in order.
+std::vector<std::pair<double, double>> logged_steps(const std::string& log) {
+  std::vector<std::pair<double, double>> steps;
+  const std::string criterion_key = "working-set criterion ", step_key = "step length ";
+  for (std::size_t at = log.find(step_key); at != std::string::npos; at = log.find(step_key, at + 1)) {
+    const std::size_t criterion_at = log.rfind(criterion_key, at) + criterion_key.size();
+    steps.emplace_back(std::stod(log.substr(criterion_at)), std::stod(log.substr(at + step_key.size())));
+  }
+  return steps;
+}
+
+TEST_CASE("prox_newton: near the optimum every Newton step is taken whole", "[prox_newton][line_search]") {
+  // A line search that tests D(t) = dG(t) + t grad f(z + t u)^T u < 0 alone rejects t = 1 about
+  // half of the time there (D(1) is the decrease plus the curvature term, which cancel), and then
+  // each step only halves the criterion.
+  struct Case {
+    std::string name;
+    Problem<double> problem;
+    Eigen::VectorXd weights;
+  };
+  ProblemSpec tall = logistic_spec(DesignKind::correlated, 513, 80, 50);
+  tall.density = 0.15;
+  tall.intercept = 0.8;
+  const std::vector<Case> cases{
+      {"correlated", make_problem<double>(logistic_spec(DesignKind::correlated, 61)), Eigen::VectorXd()},
+      {"sparse", make_problem<double>(logistic_spec(DesignKind::sparse, 63)), Eigen::VectorXd()},
+      {"tall, weighted", make_problem<double>(tall), test_weights(tall.p)},
+  };
+  for (const Case& c : cases)
+    for (const bool sparse : {false, true})
+      for (const bool intercept : {true, false}) {
+        const Eigen::VectorXd weights =
+            c.weights.size() ? c.weights : Eigen::VectorXd::Ones(c.problem.X.cols()).eval();
+        const double alpha = 0.05 * ref::alpha_max(c.problem.X, c.problem.y, Loss::logistic,
+                                                   ref::Penalty::weighted_l1(1, weights), intercept);
+        std::ostringstream log;
+        log.precision(17);
+        SolverOptions options = options_with(1e-11, intercept);
+        options.verbosity = 2;
+        options.log = &log;
+        const sparseglm::penalties::WeightedL1 penalty(alpha, weights);
+        const auto result = sparse ? sparseglm::solve(c.problem.X_sparse, c.problem.y,
+                                                      sparseglm::datafits::Logistic{}, penalty, options)
+                                   : sparseglm::solve(c.problem.X, c.problem.y,
+                                                      sparseglm::datafits::Logistic{}, penalty, options);
+        const auto steps = logged_steps(log.str());
+        INFO(c.name << (sparse ? ", CSC" : ", dense") << (intercept ? ", intercept" : ", no intercept"));
+        CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, steps.size());
+        CHECK(result.converged());
+        int near_optimum = 0;
+        for (const auto& [criterion, step_length] : steps)
+          if (criterion <= 1e-4) {
+            ++near_optimum;
+            CAPTURE(criterion);
+            CHECK(step_length == 1.0);
+          }
+        CHECK(near_optimum > 0);
+      }
 }
 
 TEST_CASE("prox_newton: nearly separable classes and unscaled columns give certified finite fits",

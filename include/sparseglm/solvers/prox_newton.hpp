@@ -14,18 +14,28 @@
 //     h-weighted centred columns, never formed: beta carries the constant part, so sparse
 //     columns stay sparse). The model is solved to a fraction of the working set's criterion,
 //     with Anderson extrapolation of (d, beta) between epochs (anderson.hpp).
-//  2. Step: backtrack t = 1, 1/2, ... to the first t with
-//       D(t) = sum_{j in W} [g_j(w_j + t d_j) - g_j(w_j)] + t grad f(z + t u)^T u < 0.
-//     By convexity F(z) >= F(z + t u) - t grad f(z + t u)^T u, so D(t) < 0 implies that P
-//     decreases. Unlike Armijo's test it needs no difference of objective values, so it still
-//     certifies descent when the decrease is far below the rounding of P (tight tolerances).
+//  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests, with
+//     dG(t) = sum_{j in W} [g_j(w_j + t d_j) - g_j(w_j)] and the predicted decrease
+//     Delta = grad f(z)^T u + dG(1) (< 0 for a descent direction):
+//     a. Armijo's sufficient decrease dP(t) <= sigma t Delta (sigma = 0.01, as newGLMNET), with
+//        dP(t) = F(z + t u) - F(z) + dG(t) when that difference of F is well above its rounding
+//        (sqrt(eps) F), else the trapezoid estimate dG(t) + t (grad f(z) + grad f(z + t u))^T u / 2,
+//        exact for a quadratic F and accurate to O(t^3): near the optimum, where the difference of
+//        F drowns in rounding, it keeps the Newton step t = 1.
+//     b. D(t) = dG(t) + t grad f(z + t u)^T u < 0 (skglm's test). By convexity
+//        F(z) >= F(z + t u) - t grad f(z + t u)^T u, so D(t) < 0 certifies that P decreases
+//        without a difference of objectives. Alone it is not enough: D(t) = dP(t) + t^2 u^T f''(z)
+//        u / 2 + O(t^3), and for a Newton step that curvature term cancels the decrease, so D(1) is
+//        about 0; rejecting t = 1 then halves every step near the optimum (linear rate).
+//     c. |Delta| below the rounding of P's terms (100 eps P): no test can tell, the model's step is
+//        taken and the criterion, computed afresh at the next step, judges it.
 // The null model (alpha >= alpha_max) is fitted by AndersonCD's own routine, so that both
 // solvers meet alpha_max() at the very same point and return its exact zeros.
 //
 // Yuan, Ho & Lin, "An improved GLMNET for L1-regularized logistic regression", JMLR 2012;
 // Massias, Gramfort & Salmon, "Dual extrapolation for sparse GLMs", JMLR 2020 (celer's prox-
 // Newton); Bertrand, Klopfenstein, Massias et al., "Beyond L1", NeurIPS 2022 (skglm's ProxNewton,
-// whose line-search test this is).
+// whose line-search test is b).
 
 #include <algorithm>
 #include <cmath>
@@ -77,6 +87,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   static constexpr int max_halvings = 40;
   // The model is solved until its own criterion is below this fraction of the working set's.
   static constexpr double model_accuracy = 0.1;
+  // Armijo's fraction of the predicted decrease that a step must achieve (line_search).
+  static constexpr double sufficient_decrease = 0.01;
   // Lower bound on a model curvature, relative to the datafit's Lipschitz constant: keeps steps
   // finite where h vanishes (nearly separable classes); the line search shortens them.
   static constexpr double curvature_floor = 1e-10;
@@ -122,7 +134,9 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
         return;
       build_model(working_set);
       solve_model(working_set, Scalar(model_accuracy) * criterion);
-      if (line_search(working_set) == Scalar(0)) return;
+      const Scalar step_length = line_search(working_set);
+      if (options_.verbosity >= 2) log() << "      step length " << step_length << '\n';
+      if (step_length == Scalar(0)) return;
     }
   }
 
@@ -219,16 +233,31 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     return violation;
   }
 
-  // Backtracking along (d, beta) with the descent test D(t) < 0 (header comment). Moves to the
-  // accepted point (with raw_gradient_ there) and returns t, or returns 0 and stays.
+  // Backtracking along (d, beta) (header comment, step 2). Moves to the accepted point (with
+  // raw_gradient_ there) and returns t, or returns 0 and stays.
   Scalar line_search(const std::vector<Index>& working_set) {
+    const Scalar initial_slope = raw_gradient_.dot(direction_Xw_) + beta_ * raw_gradient_.sum();
+    const Scalar predicted = initial_slope + penalty_change(working_set, direction_, Scalar(1));
+    const Scalar datafit_value = datafit_.value(y_, Xw_);
+    const Scalar epsilon = std::numeric_limits<Scalar>::epsilon();
+    // Below this the change of P is lost in the rounding of its terms (G's above all).
+    const bool unmeasurable =
+        !(std::abs(predicted) > Scalar(100) * epsilon * (datafit_value + penalty_.value(w_)));
     Scalar step = 1;
     for (int halving = 0; halving <= max_halvings; ++halving, step /= Scalar(2)) {
       trial_Xw_ = Xw_.array() + step * (direction_Xw_.array() + beta_);
       datafit_.raw_gradient(y_, trial_Xw_, trial_gradient_);
       const Scalar slope = trial_gradient_.dot(direction_Xw_) + beta_ * trial_gradient_.sum();
-      const Scalar change = penalty_change(working_set, direction_, step) + step * slope;
-      if (!(change < Scalar(0))) continue;
+      const Scalar penalty = penalty_change(working_set, direction_, step);
+      bool accepted = unmeasurable || penalty + step * slope < Scalar(0);
+      if (!accepted && predicted < Scalar(0)) {
+        const Scalar datafit_change = datafit_.value(y_, trial_Xw_) - datafit_value;
+        const Scalar change = std::abs(datafit_change) > std::sqrt(epsilon) * datafit_value
+                                  ? penalty + datafit_change
+                                  : penalty + step / Scalar(2) * (initial_slope + slope);
+        accepted = change <= Scalar(sufficient_decrease) * step * predicted;
+      }
+      if (!accepted) continue;
       for (std::size_t k = 0; k < working_set.size(); ++k) w_[working_set[k]] += step * direction_[Index(k)];
       b_ += step * beta_;
       Xw_.swap(trial_Xw_);
