@@ -27,8 +27,9 @@
 //        without a difference of objectives. Alone it is not enough: D(t) = dP(t) + t^2 u^T f''(z)
 //        u / 2 + O(t^3), and for a Newton step that curvature term cancels the decrease, so D(1) is
 //        about 0; rejecting t = 1 then halves every step near the optimum (linear rate).
-//     c. |Delta| below the rounding of P's terms (100 eps P): no test can tell, the model's step is
-//        taken and the criterion, computed afresh at the next step, judges it.
+//     c. |Delta| below the rounding of P's terms (100 eps P) when b fails at t = 1: no test can
+//        tell, the model's step is taken and the criterion, computed afresh at the next step,
+//        judges it.
 // The null model (alpha >= alpha_max) is fitted by AndersonCD's own routine, so that both
 // solvers meet alpha_max() at the very same point and return its exact zeros.
 //
@@ -238,26 +239,29 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Scalar line_search(const std::vector<Index>& working_set) {
     const Scalar initial_slope = raw_gradient_.dot(direction_Xw_) + beta_ * raw_gradient_.sum();
     const Scalar predicted = initial_slope + penalty_change(working_set, direction_, Scalar(1));
-    const Scalar datafit_value = datafit_.value(y_, Xw_);
-    const Scalar epsilon = std::numeric_limits<Scalar>::epsilon();
-    // Below this the change of P is lost in the rounding of its terms (G's above all).
-    const bool unmeasurable =
-        !(std::abs(predicted) > Scalar(100) * epsilon * (datafit_value + penalty_.value(w_)));
+    Scalar datafit_value = std::numeric_limits<Scalar>::quiet_NaN();  // F(z), once test b fails
+    bool unmeasurable = false;
     Scalar step = 1;
     for (int halving = 0; halving <= max_halvings; ++halving, step /= Scalar(2)) {
       trial_Xw_ = Xw_.array() + step * (direction_Xw_.array() + beta_);
       datafit_.raw_gradient(y_, trial_Xw_, trial_gradient_);
       const Scalar slope = trial_gradient_.dot(direction_Xw_) + beta_ * trial_gradient_.sum();
       const Scalar penalty = penalty_change(working_set, direction_, step);
-      bool accepted = unmeasurable || penalty + step * slope < Scalar(0);
+      bool accepted = penalty + step * slope < Scalar(0);
+      if (!accepted && std::isnan(datafit_value)) {
+        datafit_value = datafit_.value(y_, Xw_);
+        unmeasurable = !(std::abs(predicted) > Scalar(100) * std::numeric_limits<Scalar>::epsilon() *
+                                                   (datafit_value + penalty_.value(w_)));
+      }
       if (!accepted && predicted < Scalar(0)) {
         const Scalar datafit_change = datafit_.value(y_, trial_Xw_) - datafit_value;
-        const Scalar change = std::abs(datafit_change) > std::sqrt(epsilon) * datafit_value
-                                  ? penalty + datafit_change
-                                  : penalty + step / Scalar(2) * (initial_slope + slope);
+        const bool measurable_change =
+            std::abs(datafit_change) > std::sqrt(std::numeric_limits<Scalar>::epsilon()) * datafit_value;
+        const Scalar change = measurable_change ? penalty + datafit_change
+                                                : penalty + step / Scalar(2) * (initial_slope + slope);
         accepted = change <= Scalar(sufficient_decrease) * step * predicted;
       }
-      if (!accepted) continue;
+      if (!(accepted || unmeasurable)) continue;
       for (std::size_t k = 0; k < working_set.size(); ++k) w_[working_set[k]] += step * direction_[Index(k)];
       b_ += step * beta_;
       Xw_.swap(trial_Xw_);
