@@ -164,7 +164,7 @@ TEST_CASE("prox_newton: near the optimum every Newton step is taken whole", "[pr
         CHECK(result.converged());
         int near_optimum = 0;
         for (const auto& [criterion, step_length] : steps)
-          if (criterion <= 1e-4) {
+          if (criterion <= 1e-6) {
             ++near_optimum;
             CAPTURE(criterion);
             CHECK(step_length == 1.0);
