@@ -241,7 +241,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Scalar line_search(const std::vector<Index>& working_set) {
     const Scalar initial_slope = raw_gradient_.dot(direction_Xw_) + beta_ * raw_gradient_.sum();
     const Scalar predicted = initial_slope + penalty_change(working_set, direction_, Scalar(1));
-    Scalar objective_value = -1;  // P(w), once test b fails
+    Scalar objective_value = -1;  // P(w), once test a fails
     Scalar step = 1;
     for (int halving = 0; halving <= max_halvings; ++halving, step /= Scalar(2)) {
       trial_Xw_ = Xw_.array() + step * (direction_Xw_.array() + beta_);
