@@ -37,7 +37,7 @@
 // Yuan, Ho & Lin, "An improved GLMNET for L1-regularized logistic regression", JMLR 2012;
 // Massias, Gramfort & Salmon, "Dual extrapolation for sparse GLMs", JMLR 2020 (celer's prox-
 // Newton); Bertrand, Klopfenstein, Massias et al., "Beyond L1", NeurIPS 2022 (skglm's ProxNewton,
-// whose line-search test is b).
+// whose line-search test is a).
 
 #include <algorithm>
 #include <cmath>
