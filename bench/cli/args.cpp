@@ -133,7 +133,7 @@ constexpr std::array<Flag, 25> flags{{
   {"--threads", true, false, [](Args& a, std::string_view f, std::string_view v) {
      a.fit.n_threads = parse_int(f, v, 0);
    }},
-  {"--verbose", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.verbosity = 1; }},
+  {"--verbose", false, true, [](Args& a, std::string_view, std::string_view) { ++a.fit.verbosity; }},
   {"-h", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--version", false, false, [](Args& a, std::string_view, std::string_view) { a.version = true; }},
 }};
@@ -265,7 +265,8 @@ Options:
                        Gram matrix) or never (coordinate descent on the columns of X)
   --threads N          threads of each full gradient X^T v (and of --time-xtv), 0 = all cores
                        (default 1); the rest of a fit runs on one thread
-  --verbose            the solver's progress (one line per outer iteration) on stderr
+  --verbose            the solver's progress (one line per outer iteration) on stderr;
+                       twice: also each inner step
   --version            Eigen's version, the SIMD instruction sets compiled in, the compiler
   --help, -h           this text
 

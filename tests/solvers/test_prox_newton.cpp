@@ -203,6 +203,41 @@ TEST_CASE("prox_newton: nearly separable classes and unscaled columns give certi
       }
 }
 
+TEST_CASE("prox_newton: a warm start far on the wrong side converges", "[prox_newton][line_search]") {
+  // Non-negative sparse columns, no intercept, w0 = -scale w_true: most samples sit deep on the
+  // wrong side, where h = f'' is about 0 and the logistic loss is linear. The undamped model is
+  // then flat along such columns, its direction is huge, every step length fails or moves
+  // nothing, and the fit ended in a false precision_limit far from the optimum.
+  for (const auto& [seed, scale] : {std::pair<std::uint64_t, double>{4, 100}, {1, 1000}, {6, 1000}}) {
+    ProblemSpec spec = logistic_spec(DesignKind::sparse, seed, 200, 400);
+    spec.density = 0.05;
+    spec.n_informative = 20;
+    spec.intercept = 0;
+    Problem<double> problem = make_problem<double>(spec);
+    problem.X = problem.X.cwiseAbs();
+    problem.X_sparse = to_sparse<double>(problem.X);
+    const ref::Penalty penalty = ref::Penalty::l1(1e-3 * logistic_alpha_max(problem.X, problem.y, false));
+    const double tol = 1e-10;
+    const Eigen::VectorXd w0 = -scale * problem.w_true;
+    const auto fit = [&](const Eigen::VectorXd& start) {
+      return sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
+                              sparseglm::penalties::L1(penalty.alpha), options_with(tol, false), start, 0.0);
+    };
+    const auto warm = fit(w0);
+    const auto cold = fit(Eigen::VectorXd::Zero(spec.p));
+    const Certificate cert = certify(problem.X, problem.y, Loss::logistic, penalty, warm.coef, 0.0, false);
+    INFO(describe(spec) << ", w0 = -" << scale << " w_true");
+    CAPTURE(to_string(warm.status), warm.n_iter, warm.n_epochs, cold.n_epochs,
+            relative_difference(warm.objective, cold.objective));
+    REQUIRE(cold.converged());
+    CHECK(warm.converged());
+    CHECK(cert.kkt.violation <= tol);
+    // Both stop at KKT <= 1e-10 on an ill-conditioned problem (no intercept, non-negative
+    // columns): the objectives agree to about that relative accuracy (seen: 2e-12).
+    CHECK(relative_difference(warm.objective, cold.objective) <= 1e-9);
+  }
+}
+
 TEST_CASE("prox_newton: the same solution as Anderson CD, dense and sparse, every penalty", "[prox_newton]") {
   std::uint64_t seed = 20;
   for (const DesignKind design : {DesignKind::correlated, DesignKind::sparse})

@@ -6,7 +6,13 @@
 // working set W is solved by prox-Newton steps. A step at (w, b), z = Xw + b,
 // with g = grad f(z) and h = f''(z) per sample:
 //  1. Direction: coordinate descent on the quadratic model of P on W, u = X_W d + beta 1,
-//       Q(d, beta) = g^T u + u^T diag(h) u / 2 + sum_{j in W} g_j(w_j + d_j) - g_j(w_j),
+//       Q(d, beta) = g^T u + u^T diag(h) u / 2 + mu sum_{j in W} L_j d_j^2 / 2
+//                    + sum_{j in W} g_j(w_j + d_j) - g_j(w_j),
+//     where mu >= 0 damps the step (Levenberg-Marquardt; L_j is coordinate j's Lipschitz
+//     constant). Where h vanishes (samples far on the wrong side, nearly separable classes) the
+//     undamped model is nearly flat along some X_j and its minimiser is so far away that no step
+//     length along it descends; mu grows with each shortened or failed line search and decays
+//     back to 0 while full steps are taken (adapt_damping),
 //     keeping X_W d up to date: O(nnz(X_j)) per update and no call to the datafit. With an
 //     intercept, beta starts at its Newton step -sum(g) / sum(h) and each update moves (d_j, beta)
 //     along (1, -c_j), c_j = sum_i h_i X_ij / sum_i h_i: X_j - c_j 1 is h-orthogonal to 1, so
@@ -93,8 +99,13 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // Along a quadratic with minimiser t*, dP(t) <= sigma t Delta holds for t <= 2 (1 - sigma) t*.
   static constexpr double sufficient_decrease = 0.4;
   // Lower bound on a model curvature, relative to the datafit's Lipschitz constant: keeps steps
-  // finite where h vanishes (nearly separable classes); the line search shortens them.
+  // finite where h vanishes (nearly separable classes); the damping bounds them (adapt_damping).
   static constexpr double curvature_floor = 1e-10;
+  // The damping mu (relative to each L_j): its smallest non-zero value, its growth after a failed
+  // line search, and how many failed searches a step retries with a larger mu.
+  static constexpr double min_damping = 1e-8;
+  static constexpr double failed_search_growth = 1e4;
+  static constexpr int max_damped_retries = 3;
 
   // The null model by AndersonCD's own routine, so that both solvers meet alpha_max() at the
   // very same point.
@@ -136,14 +147,32 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
           progress.stalled_after(criterion))
         return;
       build_model(working_set);
-      solve_model(working_set, Scalar(model_accuracy) * criterion);
-      const Scalar step_length = line_search(working_set);
-      if (options_.verbosity >= 2) log() << "      step length " << step_length << '\n';
+      Scalar step_length = 0;
+      for (int attempt = 0; attempt <= max_damped_retries && step_length == Scalar(0); ++attempt) {
+        start_direction();
+        solve_model(working_set, Scalar(model_accuracy) * criterion);
+        step_length = line_search(working_set);
+        adapt_damping(step_length);
+        if (options_.verbosity >= 2)
+          log() << "      step length " << step_length << ", damping " << damping_ << '\n';
+      }
       if (step_length == Scalar(0)) return;
     }
   }
 
-  // Curvatures and weighted means of the model at Xw_; direction 0, beta at its Newton step.
+  // Levenberg-Marquardt rule for the damping mu of the model (header comment, step 1): a step the
+  // line search shortened to t means the model trusted its direction 1/t times too much, so mu
+  // grows by 1/t; a failed search grows it by failed_search_growth; a full step shrinks it 10-fold.
+  void adapt_damping(Scalar step_length) {
+    if (step_length == Scalar(1)) {
+      damping_ = damping_ > Scalar(min_damping) ? damping_ / Scalar(10) : Scalar(0);
+      return;
+    }
+    const Scalar growth = step_length > Scalar(0) ? Scalar(1) / step_length : Scalar(failed_search_growth);
+    damping_ = std::max(damping_, Scalar(min_damping)) * growth;
+  }
+
+  // Curvatures and weighted means of the model at Xw_, and the intercept's Newton step.
   void build_model(const std::vector<Index>& working_set) {
     datafit_.raw_hessian(y_, Xw_, hessian_);
     const Scalar hessian_sum = options_.fit_intercept ? hessian_.sum() : Scalar(0);
@@ -161,9 +190,14 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       curvature_[Index(k)] =
           lipschitz == Scalar(0) ? Scalar(0) : std::max(curvature, Scalar(curvature_floor) * lipschitz);
     }
+    intercept_newton_step_ = moves_intercept ? -raw_gradient_.sum() / hessian_sum : Scalar(0);
+  }
+
+  // Direction 0, beta at its Newton step: where the model's CD starts.
+  void start_direction() {
     direction_.setZero();
     direction_Xw_.setZero(y_.size());
-    beta_ = moves_intercept ? -raw_gradient_.sum() / hessian_sum : Scalar(0);
+    beta_ = intercept_newton_step_;
   }
 
   // CD epochs on the model until the largest violation met in an epoch is <= tol, with Anderson
@@ -205,12 +239,15 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     }
   }
 
-  // Q(d, beta) = g^T u + u^T diag(h) u / 2 + sum_{j in W} g_j(w_j + d_j) - g_j(w_j), u = X_W d + beta.
+  // Q(d, beta) (header comment, step 1), u = X_W d + beta.
   Scalar model_value(const std::vector<Index>& working_set, const Vector<Scalar>& direction,
                      const Vector<Scalar>& direction_Xw, Scalar beta) {
     const auto u = direction_Xw.array() + beta;
+    Scalar damping_term = 0;
+    for (std::size_t k = 0; k < working_set.size(); ++k)
+      damping_term += constants_.lipschitz[working_set[k]] * direction[Index(k)] * direction[Index(k)];
     return (u * (raw_gradient_.array() + hessian_.array() * u / Scalar(2))).sum() +
-           penalty_change(working_set, direction, Scalar(1));
+           damping_ * damping_term / Scalar(2) + penalty_change(working_set, direction, Scalar(1));
   }
 
   // One cyclic pass over the working set; returns the largest model violation met (each taken
@@ -218,13 +255,15 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Scalar model_epoch(const std::vector<Index>& working_set) {
     Scalar violation = 0;
     for (std::size_t k = 0; k < working_set.size(); ++k) {
-      const Scalar curvature = curvature_[Index(k)];
-      if (curvature == Scalar(0)) continue;
+      if (curvature_[Index(k)] == Scalar(0)) continue;
       const Index j = working_set[k];
+      const Scalar damping = damping_ * constants_.lipschitz[j];
+      const Scalar curvature = curvature_[Index(k)] + damping;
       const Scalar current = w_[j] + direction_[Index(k)];
-      // dQ/dd_j = X_j^T (g + h (X_W d + beta)) = grad_j + X_j^T (h X_W d) + beta sum_i h_i X_ij.
+      // dQ/dd_j = X_j^T (g + h (X_W d + beta)) + mu L_j d_j
+      //         = grad_j + X_j^T (h X_W d) + beta sum_i h_i X_ij + mu L_j d_j.
       const Scalar model_gradient = ws_gradient_[Index(k)] + X_.col_weighted_dot(j, hessian_, direction_Xw_) +
-                                    beta_ * weighted_sums_[Index(k)];
+                                    beta_ * weighted_sums_[Index(k)] + damping * direction_[Index(k)];
       violation = std::max(violation, penalty_.subdiff_distance(current, model_gradient, j));
       const Scalar updated = penalty_.prox_1d(current - model_gradient / curvature, Scalar(1) / curvature, j);
       if (updated == current) continue;
@@ -295,6 +334,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Vector<Scalar> direction_;      // d
   Vector<Scalar> direction_Xw_;   // X_W d
   Scalar beta_ = 0;
+  Scalar intercept_newton_step_ = 0;  // -sum(g) / sum(h), beta's start
+  Scalar damping_ = 0;                // mu, kept from step to step (adapt_damping)
 
   AndersonAccelerator<Scalar> anderson_;  // on (d, beta)
   Vector<Scalar> stacked_;
