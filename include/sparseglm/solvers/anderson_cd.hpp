@@ -265,7 +265,11 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // Work of forming the rows of the working set's Gram matrix that are not cached yet, in the
   // units of x_epoch_cost: n |W|^2 / 2 multiply-adds for a whole dense Q, at the speed of a
   // matrix product (about 4 times that of the dot products of CD); for a sparse X, nnz(X_W)^2 / n
-  // when its entries are spread evenly. The cached block is subtracted.
+  // multiply-adds when its entries are spread evenly, plus |W|^2 dense entries, both about 8
+  // times dearer than CD's (a sparse product that accumulates and sorts, a dense Q allocated,
+  // zeroed and gathered per working set; measured on the text problems of bench/compare: factors
+  // 8 and 64 ran the same, 1 ran up to 6 times slower without an intercept, where the epochs on X
+  // outlast the budget). The cached block is subtracted.
   double gram_cost(const std::vector<Index>& working_set) const {
     double size = 0, entries = 0, cached_size = 0, cached_entries = 0;
     for (const Index j : working_set) {
@@ -283,7 +287,8 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   double whole_gram_cost(double size, double entries) const {
     const double n = double(X_.rows());
     if constexpr (Design::is_sparse) {
-      return entries * entries / n + size * size;
+      constexpr double sparse_gram_cost_factor = 8;
+      return sparse_gram_cost_factor * (entries * entries / n + size * size);
     } else {
       return n * size * size / 8;
     }
