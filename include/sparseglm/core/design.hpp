@@ -9,8 +9,8 @@
 //                         whose per-sample gradient is computed on the fly)
 //   col_mean(j)           mean_i X_ij
 //   col_nnz(j)            stored entries of column j
-//   col_weighted_sq_norm(j, h)  sum_i h_i X_ij^2        (second-order models,
-//   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i      solvers/prox_newton.hpp)
+//   col_model_dots(j, g, h)     (X_j^T g, X_j^T h, sum_i h_i X_ij^2) in one pass  (second-order
+//   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i             models, solvers/prox_newton.hpp)
 // and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
 //   col_centered_sq_norm(j, m)        ||X_j - m||^2
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
@@ -35,6 +35,15 @@
 #include "sparseglm/core/types.hpp"
 
 namespace sparseglm {
+
+/// The sums over column j that a second-order model of the datafit needs at one point, with g and
+/// h its per-sample first and second derivatives (col_model_dots).
+template <class Scalar>
+struct ColumnModelDots {
+  Scalar gradient;          ///< X_j^T g
+  Scalar weighted_sum;      ///< sum_i h_i X_ij
+  Scalar weighted_sq_norm;  ///< sum_i h_i X_ij^2
+};
 
 namespace detail {
 // A thread of X^T v gets at least this many entries of X: starting a thread costs about as much
@@ -67,8 +76,8 @@ class DenseDesign {
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
-  Scalar col_weighted_sq_norm(Index j, const Vector<Scalar>& weights) const {
-    return (X_.col(j).array().square() * weights.array()).sum();
+  ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
+    return {X_.col(j).dot(g), X_.col(j).dot(h), (X_.col(j).array().square() * h.array()).sum()};
   }
   Scalar col_weighted_dot(Index j, const Vector<Scalar>& weights, const Vector<Scalar>& v) const {
     return (X_.col(j).array() * weights.array() * v.array()).sum();
@@ -204,10 +213,16 @@ class SparseDesign {
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k];
     return sum / Scalar(rows_);
   }
-  Scalar col_weighted_sq_norm(Index j, const Vector<Scalar>& weights) const {
-    Scalar sum = 0;
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += weights[inner_[k]] * values_[k] * values_[k];
-    return sum;
+  ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
+    ColumnModelDots<Scalar> dots{0, 0, 0};
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) {
+      const Index i = inner_[k];
+      const Scalar value = values_[k], weighted = h[i] * value;
+      dots.gradient += value * g[i];
+      dots.weighted_sum += weighted;
+      dots.weighted_sq_norm += weighted * value;
+    }
+    return dots;
   }
   Scalar col_weighted_dot(Index j, const Vector<Scalar>& weights, const Vector<Scalar>& v) const {
     Scalar sum = 0;

@@ -51,6 +51,7 @@
 #include <limits>
 #include <vector>
 
+#include "sparseglm/core/design.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/anderson_cd.hpp"
@@ -117,17 +118,6 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
 
   Index next_working_set_size(Index support) const { return Base::default_working_set_size(support); }
 
-  // The working set's gradient (into ws_gradient_) and criterion, from raw_gradient_.
-  Scalar working_set_criterion(const std::vector<Index>& working_set) {
-    Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
-    for (std::size_t k = 0; k < working_set.size(); ++k) {
-      const Index j = working_set[k];
-      ws_gradient_[Index(k)] = X_.col_dot(j, raw_gradient_);
-      criterion = std::max(criterion, penalty_.subdiff_distance(w_[j], ws_gradient_[Index(k)], j));
-    }
-    return criterion;
-  }
-
   // Prox-Newton steps on the working set until its criterion is <= tol. raw_gradient_ must be
   // the gradient at Xw_ on entry; the line search keeps it so.
   void solve_inner_problem(const std::vector<Index>& working_set, Scalar tol) {
@@ -139,14 +129,13 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     direction_.resize(size);
     ProgressMonitor<Scalar> progress(3);  // below tol's reach, the outer loop decides precision_limit
     for (int step = 1; step <= max_newton_steps; ++step) {
-      const Scalar criterion = working_set_criterion(working_set);
+      const Scalar criterion = build_model(working_set);
       if (options_.verbosity >= 2)
         log() << "    newton step " << step << ": objective " << objective() << ", working-set criterion "
               << criterion << ", epochs " << epochs_ << '\n';
       if (criterion <= tol || !std::isfinite(criterion) || epochs_ >= options_.max_epochs ||
           progress.stalled_after(criterion))
         return;
-      build_model(working_set);
       Scalar step_length = 0;
       for (int attempt = 0; attempt <= max_damped_retries && step_length == Scalar(0); ++attempt) {
         start_direction();
@@ -172,18 +161,24 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     damping_ = std::max(damping_, Scalar(min_damping)) * growth;
   }
 
-  // Curvatures and weighted means of the model at Xw_, and the intercept's Newton step.
-  void build_model(const std::vector<Index>& working_set) {
+  // The model at Xw_ (gradient, curvatures and weighted means per feature of the working set, and
+  // the intercept's Newton step), in one pass over X_W; returns the working set's criterion.
+  // raw_gradient_ must be the gradient at Xw_.
+  Scalar build_model(const std::vector<Index>& working_set) {
     datafit_.raw_hessian(y_, Xw_, hessian_);
     const Scalar hessian_sum = options_.fit_intercept ? hessian_.sum() : Scalar(0);
     // Without curvature in b (every h_i underflowed) the intercept stays put for this step.
     const bool moves_intercept = hessian_sum > std::numeric_limits<Scalar>::min() * Scalar(y_.size());
+    Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
     for (std::size_t k = 0; k < working_set.size(); ++k) {
       const Index j = working_set[k];
+      const ColumnModelDots<Scalar> dots = X_.col_model_dots(j, raw_gradient_, hessian_);
+      ws_gradient_[Index(k)] = dots.gradient;
+      criterion = std::max(criterion, penalty_.subdiff_distance(w_[j], dots.gradient, j));
       const Scalar lipschitz = constants_.lipschitz[j];
-      const Scalar weighted_sum = moves_intercept ? X_.col_dot(j, hessian_) : Scalar(0);
+      const Scalar weighted_sum = moves_intercept ? dots.weighted_sum : Scalar(0);
       const Scalar mean = moves_intercept ? weighted_sum / hessian_sum : Scalar(0);
-      const Scalar curvature = X_.col_weighted_sq_norm(j, hessian_) - mean * weighted_sum;
+      const Scalar curvature = dots.weighted_sq_norm - mean * weighted_sum;
       weighted_sums_[Index(k)] = weighted_sum;
       centring_[Index(k)] = mean;
       // A zero column (or, with an intercept, a constant one) has lipschitz 0 and is skipped.
@@ -191,6 +186,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
           lipschitz == Scalar(0) ? Scalar(0) : std::max(curvature, Scalar(curvature_floor) * lipschitz);
     }
     intercept_newton_step_ = moves_intercept ? -raw_gradient_.sum() / hessian_sum : Scalar(0);
+    return criterion;
   }
 
   // Direction 0, beta at its Newton step: where the model's CD starts.

@@ -172,7 +172,8 @@ class WorkingSetSolver {
       const bool screened = iteration == 1 && strong_rule && select_strong_set(*strong_rule);
       const Index size = screened ? Index(working_set_.size())
                                   : derived().next_working_set_size((w_.array() != Scalar(0)).count());
-      if (report(iteration, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
+      const Scalar objective_value = objective();  // one pass of the datafit's value (logs, exp)
+      if (report(iteration, objective_value, stop_crit, stop_crit <= options_.tol ? 0 : size)) {
         result.status = SolverStatus::stopped_by_callback;
         break;
       }
@@ -180,7 +181,7 @@ class WorkingSetSolver {
         result.status = SolverStatus::converged;
         break;
       }
-      if (outer_progress.stalled_after(stop_crit, objective())) {
+      if (outer_progress.stalled_after(stop_crit, objective_value)) {
         result.status = SolverStatus::precision_limit;
         break;
       }
@@ -231,13 +232,12 @@ class WorkingSetSolver {
   }
 
   // Verbosity output and the caller's callback; returns true when the callback asks to stop.
-  bool report(int iteration, Scalar stop_crit, Index next_working_set_size) {
-    const double objective_value = double(objective());
+  bool report(int iteration, Scalar objective_value, Scalar stop_crit, Index next_working_set_size) {
     if (options_.verbosity >= 1)
       log() << "iteration " << iteration << ": objective " << objective_value << ", criterion " << stop_crit
             << ", epochs " << epochs_ << ", working set " << next_working_set_size << '\n';
     if (!options_.callback) return false;
-    const IterationInfo info{iteration, epochs_, objective_value, double(stop_crit),
+    const IterationInfo info{iteration, epochs_, double(objective_value), double(stop_crit),
                              long(next_working_set_size)};
     return !options_.callback(info) && stop_crit > Scalar(options_.tol);
   }
