@@ -239,9 +239,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Scalar model_value(const std::vector<Index>& working_set, const Vector<Scalar>& direction,
                      const Vector<Scalar>& direction_Xw, Scalar beta) {
     const auto u = direction_Xw.array() + beta;
-    Scalar damping_term = 0;
-    for (std::size_t k = 0; k < working_set.size(); ++k)
-      damping_term += constants_.lipschitz[working_set[k]] * direction[Index(k)] * direction[Index(k)];
+    Scalar damping_term = 0;  // sum_{j in W} L_j d_j^2, skipped while mu = 0 (most steps)
+    if (damping_ > Scalar(0))
+      for (std::size_t k = 0; k < working_set.size(); ++k)
+        damping_term += constants_.lipschitz[working_set[k]] * direction[Index(k)] * direction[Index(k)];
     return (u * (raw_gradient_.array() + hessian_.array() * u / Scalar(2))).sum() +
            damping_ * damping_term / Scalar(2) + penalty_change(working_set, direction, Scalar(1));
   }
