@@ -10,9 +10,13 @@
 // every feature).
 //
 // Along a path (path.hpp) one solver fits every alpha: run_next starts from the previous
-// solution, whose full gradient it reuses (the first criterion costs no product with X^T), and
-// solves the sequential strong set (Tibshirani et al., "Strong rules for discarding predictors in
-// lasso-type problems", JRSS-B 2012) down to tol before the outer loop checks every feature.
+// solution, whose full gradient it reuses, and solves the sequential strong set (Tibshirani et
+// al., "Strong rules for discarding predictors in lasso-type problems", JRSS-B 2012) down to tol
+// before the outer loop checks every feature. Those checks skip the products with X_j that cannot
+// change the criterion (refresh_gradient): by Cauchy-Schwarz, X_j^T grad f moves by at most
+// ||X_j|| ||v - v'|| when grad f moves from v' to v, and s_j, a distance to a convex set, is
+// convex in grad_j, so s_j = 0 at both ends of that interval proves s_j = 0. From one alpha to the
+// next grad f moves little: only the features near the penalty's boundary are recomputed.
 //
 // A solver derives from WorkingSetSolver<Itself, ...> and provides
 //   void fit_null_model();   penalised coefficients at 0: intercept and unpenalised features at
@@ -22,9 +26,12 @@
 
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <vector>
 
+#include "sparseglm/core/design.hpp"
 #include "sparseglm/core/error.hpp"
+#include "sparseglm/core/parallel.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/options.hpp"
@@ -62,7 +69,7 @@ class WorkingSetSolver {
     check_objective_is_finite();
     if (penalized_part_is_zero()) derived().fit_null_model();
     compute_full_gradient();
-    return iterate(nullptr);
+    return iterate(nullptr, /*bounded_checks=*/false);
   }
 
   /// The next alpha of a path: fits `penalty` from the last run's solution, reusing its full
@@ -74,7 +81,8 @@ class WorkingSetSolver {
     epochs_ = 0;
     penalty_ = penalty;
     check_objective_is_finite();
-    return iterate(strong_rule);
+    refresh_gradient();  // the features whose bounds do not prove s_j = 0 under the new penalty
+    return iterate(strong_rule, /*bounded_checks=*/true);
   }
 
  protected:
@@ -107,6 +115,39 @@ class WorkingSetSolver {
   void compute_full_gradient() {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
+    exact_at_ = raw_gradient_;
+    drift_.setZero(w_.size());
+  }
+
+  // As compute_full_gradient, but gradient_[j] is recomputed only where the interval
+  // gradient_[j] +- ||X_j|| (drift_j + rounding) does not prove s_j = 0 (header comment); drift_j
+  // sums how far grad f has moved (l2) since gradient_[j] was computed, and rounding bounds a
+  // dot product's rounding error (n eps ||grad f||). The skipped features' s_j, computed from the
+  // stale gradient_[j] inside the interval, is then 0 as the exact one is: the criterion and the
+  // working sets are those of exact products.
+  void refresh_gradient() {
+    const Index p = w_.size();
+    if (column_norms_.size() != p) {
+      column_norms_.resize(p);
+      for (Index j = 0; j < p; ++j) column_norms_[j] = std::sqrt(X_.col_sq_norm(j));
+    }
+    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
+    const Scalar moved = (raw_gradient_ - exact_at_).norm();
+    exact_at_ = raw_gradient_;
+    const Scalar rounding =
+        Scalar(X_.rows()) * std::numeric_limits<Scalar>::epsilon() * raw_gradient_.norm();
+    const Index min_columns = std::max<Index>(1, min_entries_per_thread * p / std::max<Index>(X_.nnz(), 1));
+    parallel_ranges(p, options_.n_threads, min_columns, 1, [&](Index begin, Index end) {
+      for (Index j = begin; j < end; ++j) {
+        drift_[j] += moved;
+        const Scalar reach = column_norms_[j] * (drift_[j] + rounding);
+        if (penalty_.subdiff_distance(w_[j], gradient_[j] - reach, j) == Scalar(0) &&
+            penalty_.subdiff_distance(w_[j], gradient_[j] + reach, j) == Scalar(0))
+          continue;
+        gradient_[j] = X_.col_dot(j, raw_gradient_);
+        drift_[j] = 0;
+      }
+    });
   }
 
   // Every feature's violation (into priority_) and the stopping criterion, from gradient_ and
@@ -144,20 +185,30 @@ class WorkingSetSolver {
   Vector<Scalar> raw_gradient_;  // grad f at Xw_ after compute_full_gradient
   Vector<Scalar> gradient_;      // X^T raw_gradient_
   Vector<Scalar> priority_;      // each feature's violation
+  // refresh_gradient's bounds: ||X_j||, grad f where the drifts were last updated, and each
+  // feature's drift since its gradient_[j] was computed.
+  Vector<Scalar> column_norms_;
+  Vector<Scalar> exact_at_;
+  Vector<Scalar> drift_;
   int epochs_ = 0;
 
  private:
   Derived& derived() { return static_cast<Derived&>(*this); }
 
-  // The outer loop from (w_, b_, Xw_) with gradient_ and raw_gradient_ computed there.
-  SolverResult<Scalar> iterate(const PenaltyType* strong_rule) {
+  // The outer loop from (w_, b_, Xw_) with gradient_ and raw_gradient_ computed there; its checks
+  // use refresh_gradient when bounded_checks (along a path) and compute_full_gradient otherwise.
+  SolverResult<Scalar> iterate(const PenaltyType* strong_rule, bool bounded_checks) {
     SolverResult<Scalar> result;
     Scalar stop_crit = 0;
     ProgressMonitor<Scalar> outer_progress(3);
     for (int iteration = 1;; ++iteration) {
       if (iteration > 1) {
         recompute_predictions();
-        compute_full_gradient();
+        if (bounded_checks) {
+          refresh_gradient();
+        } else {
+          compute_full_gradient();
+        }
       }
       stop_crit = criterion_from_gradient();
       result.n_iter = iteration;
