@@ -273,7 +273,8 @@ Options:
 Output fields: model, n, p, nnz (stored non-zeros of X), alpha, alpha_max, tol, time_s (median
 wall time of a fit, loading excluded), objective, stop_crit, n_iter, n_epochs, nnz_coef,
 converged, status, solver; then cpu_s (median process CPU time of a fit), dual_gap (duality gap of the
-solution), intercept, repeat, scalar, storage, load_s, file. With --path: alpha is the last
+solution), intercept, repeat, scalar, storage, first_time_s (wall time of the process's first fit, the
+first warm-up if any: the cost of a cold start), load_s, file. With --path: alpha is the last
 alpha, objective, stop_crit and dual_gap are the last alpha's, n_iter and n_epochs the sums,
 converged whether every alpha converged, and n_alphas is added.
 Errors: one line on stderr starting with "sparseglm-bench: ", exit status 2.

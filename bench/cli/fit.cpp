@@ -39,15 +39,23 @@ sparseglm::SolverOptions solver_options(const FitSettings& settings) {
 /// last result.
 template <class FitOnce>
 auto timed_runs(const FitSettings& settings, FitReport& report, FitOnce&& fit_once) {
-  for (int k = 0; k < settings.warmup; ++k) fit_once();
+  const auto wall_seconds_since = [](std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  for (int k = 0; k < settings.warmup; ++k) {
+    const auto start = std::chrono::steady_clock::now();
+    fit_once();
+    if (k == 0) report.first_seconds = wall_seconds_since(start);
+  }
   decltype(fit_once()) result;
   for (int k = 0; k < settings.repeat; ++k) {
     const std::clock_t cpu_start = std::clock();
     const auto start = std::chrono::steady_clock::now();
     result = fit_once();
-    const auto stop = std::chrono::steady_clock::now();
+    const double seconds = wall_seconds_since(start);
     const std::clock_t cpu_stop = std::clock();
-    report.seconds.push_back(std::chrono::duration<double>(stop - start).count());
+    if (k == 0 && settings.warmup == 0) report.first_seconds = seconds;
+    report.seconds.push_back(seconds);
     report.cpu_seconds.push_back(double(cpu_stop - cpu_start) / CLOCKS_PER_SEC);
   }
   report.median_seconds = median(report.seconds);

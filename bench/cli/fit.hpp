@@ -21,6 +21,7 @@ struct FitReport {
   double median_seconds = 0;
   std::vector<double> cpu_seconds;  ///< each fit's process CPU time (std::clock)
   double median_cpu_seconds = 0;    ///< robust to other processes sharing the machine
+  double first_seconds = 0;         ///< wall time of the process's first fit (a warm-up, if any)
   double objective = 0;
   double stop_crit = 0;
   double dual_gap = 0;  ///< duality gap P(w, b) - D(theta) at the solution (not timed)

@@ -108,7 +108,8 @@ std::string fit_json(const ProblemInfo& problem, const FitReport& report) {
       .add("intercept", report.intercept)
       .add("repeat", problem.repeat)
       .add("scalar", problem.scalar)
-      .add("storage", problem.storage);
+      .add("storage", problem.storage)
+      .add("first_time_s", report.first_seconds);
   if (problem.load_seconds >= 0) json.add("load_s", problem.load_seconds);
   if (!problem.file.empty()) json.add("file", problem.file);
   if (report.n_alphas > 1) json.add("n_alphas", report.n_alphas);
