@@ -28,8 +28,8 @@ struct Samples {
   Vector<double> y, z;
 };
 Samples samples() {
-  std::vector<double> margins = {0.0, 1e-300, -1e-17, 1e-8, 0.5, -0.5, 1.0, 20.0, 36.0, 37.5, 40.0,
-                                 100.0, 700.0, 709.0, 710.0, 745.0, 800.0, 1e6};
+  std::vector<double> margins = {0.0,  1e-300, -1e-17, 1e-8,  0.5,   -0.5,  1.0,   20.0,  36.0,
+                                 37.5, 40.0,   100.0,  700.0, 709.0, 710.0, 745.0, 800.0, 1e6};
   Samples s;
   const Index n = 1001;
   s.y.resize(n);
@@ -69,10 +69,14 @@ TEST_CASE("logistic: per-sample kernels match the long-double formulas at every 
     expected_hessian_sum += reference_sigmoid(z) * reference_sigmoid(-z);
     INFO("sample " << i << ", y " << s.y[i] << ", z " << s.z[i]);
     // Below the smallest normal double, both are 0 to within the subnormal spacing.
-    if (std::abs(grad) > 1e-300L) CHECK(close(gradient[i], grad, tolerance));
-    else CHECK(std::abs(gradient[i]) <= 1e-300);
-    if (hess > 1e-300L) CHECK(close(hessian[i], hess, tolerance));
-    else CHECK(hessian[i] <= 1e-300);
+    if (std::abs(grad) > 1e-300L)
+      CHECK(close(gradient[i], grad, tolerance));
+    else
+      CHECK(std::abs(gradient[i]) <= 1e-300);
+    if (hess > 1e-300L)
+      CHECK(close(hessian[i], hess, tolerance));
+    else
+      CHECK(hessian[i] <= 1e-300);
   }
   CHECK(close(datafit.value(s.y, s.z), expected_value / n, tolerance));
   const long double expected_step = expected_gradient_sum / expected_hessian_sum;

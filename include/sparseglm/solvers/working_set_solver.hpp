@@ -134,8 +134,7 @@ class WorkingSetSolver {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     const Scalar moved = (raw_gradient_ - exact_at_).norm();
     exact_at_ = raw_gradient_;
-    const Scalar rounding =
-        Scalar(X_.rows()) * std::numeric_limits<Scalar>::epsilon() * raw_gradient_.norm();
+    const Scalar rounding = Scalar(X_.rows()) * std::numeric_limits<Scalar>::epsilon() * raw_gradient_.norm();
     const Index min_columns = std::max<Index>(1, min_entries_per_thread * p / std::max<Index>(X_.nnz(), 1));
     parallel_ranges(p, options_.n_threads, min_columns, 1, [&](Index begin, Index end) {
       for (Index j = begin; j < end; ++j) {
