@@ -26,11 +26,4 @@ Scalar sigmoid(Scalar t) {
   return e / (Scalar(1) + e);
 }
 
-/// log(1 + e^t), without overflow for any |t|: t + log(1 + e^{-t}) when t > 0.
-template <class Scalar>
-Scalar log1p_exp(Scalar t) {
-  if (t > 0) return t + std::log1p(std::exp(-t));
-  return std::log1p(std::exp(t));
-}
-
 }  // namespace sparseglm::detail

@@ -81,7 +81,7 @@ class WorkingSetSolver {
     epochs_ = 0;
     penalty_ = penalty;
     check_objective_is_finite();
-    refresh_gradient();  // the features whose bounds do not prove s_j = 0 under the new penalty
+    refresh_gradient();  // where bounds do not prove s_j = 0 under the new penalty (all, at first)
     return iterate(strong_rule, /*bounded_checks=*/true);
   }
 
@@ -115,6 +115,7 @@ class WorkingSetSolver {
   void compute_full_gradient() {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
+    if (column_norms_.size() == 0) return;  // no refresh_gradient yet: no bounds to keep
     exact_at_ = raw_gradient_;
     drift_.setZero(w_.size());
   }
@@ -124,12 +125,15 @@ class WorkingSetSolver {
   // sums how far grad f has moved (l2) since gradient_[j] was computed, and rounding bounds a
   // dot product's rounding error (n eps ||grad f||). The skipped features' s_j, computed from the
   // stale gradient_[j] inside the interval, is then 0 as the exact one is: the criterion and the
-  // working sets are those of exact products.
+  // working sets are those of exact products. The first call computes the column norms and every
+  // product, which starts the bounds.
   void refresh_gradient() {
     const Index p = w_.size();
-    if (column_norms_.size() != p) {
+    if (column_norms_.size() == 0) {
       column_norms_.resize(p);
       for (Index j = 0; j < p; ++j) column_norms_[j] = std::sqrt(X_.col_sq_norm(j));
+      compute_full_gradient();
+      return;
     }
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     const Scalar moved = (raw_gradient_ - exact_at_).norm();
