@@ -1,6 +1,7 @@
 // The prox-Newton solver (solvers/prox_newton.hpp), which solve() picks for Logistic: every step
 // lowers the objective, nearly separable classes and unscaled columns stay finite and certified,
-// it finds Anderson CD's solution, it reports its statuses, and it refuses first-order datafits.
+// it finds Anderson CD's solution, its model solves shrink yet end on an epoch over every
+// coordinate, it reports its statuses, and it refuses first-order datafits.
 // (The certification table, dense == sparse, warm starts, label encodings and the exact null
 // model of test_solve.cpp run through it too, since it is the automatic choice for Logistic.)
 
@@ -171,6 +172,84 @@ TEST_CASE("prox_newton: near the optimum every Newton step is taken whole", "[pr
           }
         CHECK(near_optimum > 0);
       }
+}
+
+// One logged model solve: the working set's criterion of its Newton step, its epochs, coordinate
+// visits in all, coordinates that can move, final violation, and visits of its last epoch.
+struct ModelSolve {
+  double criterion;
+  long epochs, visits, movable;
+  double violation;
+  long last_visits;
+};
+
+std::vector<ModelSolve> logged_model_solves(const std::string& log) {
+  std::vector<ModelSolve> solves;
+  const std::string criterion_key = "working-set criterion ", model_key = "model: ";
+  const auto number_after = [&](const std::string& key, std::size_t from) {
+    return log.substr(log.find(key, from) + key.size());
+  };
+  for (std::size_t at = log.find(model_key); at != std::string::npos; at = log.find(model_key, at + 1)) {
+    ModelSolve solve{};
+    solve.criterion = std::stod(log.substr(log.rfind(criterion_key, at) + criterion_key.size()));
+    solve.epochs = std::stol(number_after(model_key, at));
+    solve.visits = std::stol(number_after("epochs, ", at));
+    solve.movable = std::stol(number_after("visits of ", at));
+    solve.violation = std::stod(number_after("violation ", at));
+    solve.last_visits = std::stol(number_after("last epoch ", at));
+    solves.push_back(solve);
+  }
+  return solves;
+}
+
+TEST_CASE("prox_newton: model epochs skip coordinates that stay at 0, and an epoch over all ends each model",
+          "[prox_newton][shrinking]") {
+  // Wide sparse problems at a small alpha: working sets grow to hundreds of features, most at 0.
+  std::uint64_t seed = 900;
+  for (const bool sparse : {false, true})
+    for (const bool intercept : {true, false}) {
+      ProblemSpec spec = logistic_spec(DesignKind::sparse, ++seed, 200, 1500);
+      spec.density = 0.05;
+      const auto problem = make_problem<double>(spec);
+      const ref::Penalty penalty =
+          ref::Penalty::l1(0.01 * logistic_alpha_max(problem.X, problem.y, intercept));
+      std::ostringstream log;
+      log.precision(17);
+      SolverOptions options = options_with(1e-9, intercept);
+      options.verbosity = 2;
+      options.log = &log;
+      const sparseglm::penalties::L1 library_penalty(penalty.alpha);
+      const auto result = sparse ? sparseglm::solve(problem.X_sparse, problem.y,
+                                                    sparseglm::datafits::Logistic{}, library_penalty, options)
+                                 : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Logistic{},
+                                                    library_penalty, options);
+      const auto solves = logged_model_solves(log.str());
+      INFO((sparse ? "CSC" : "dense")
+           << (intercept ? ", intercept" : ", no intercept") << " | " << describe(spec));
+      CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, solves.size());
+      REQUIRE(result.converged());
+      const auto certificate =
+          certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, result.intercept, intercept);
+      CHECK(certificate.kkt.violation <= 1e-9);
+      long visits = 0, full_visits = 0;
+      int at_tolerance = 0;
+      for (const ModelSolve& solve : solves) {
+        CAPTURE(solve.criterion, solve.epochs, solve.visits, solve.movable, solve.violation,
+                solve.last_visits);
+        CHECK(solve.visits <= solve.epochs * solve.movable);
+        visits += solve.visits;
+        full_visits += solve.epochs * solve.movable;
+        // A model that met its tolerance (model_accuracy = 0.1 of the criterion) met it on every
+        // coordinate, not only on those left after shrinking.
+        if (solve.violation <= 0.1 * solve.criterion) {
+          ++at_tolerance;
+          CHECK(solve.last_visits == solve.movable);
+        }
+      }
+      CAPTURE(visits, full_visits);
+      CHECK(at_tolerance > 0);
+      CHECK(visits < full_visits * 3 / 4);  // shrinking skipped a quarter of the visits at least
+    }
 }
 
 TEST_CASE("prox_newton: nearly separable classes and unscaled columns give certified finite fits",
