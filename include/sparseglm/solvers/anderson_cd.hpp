@@ -77,6 +77,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   using Base::penalty_;
   using Base::raw_gradient_;
   using Base::recompute_predictions;
+  using Base::shrinks;
   using Base::unpenalized_;
   using Base::w_;
   using Base::X_;
@@ -102,30 +103,37 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     return criterion;
   }
 
-  // One cyclic pass over the working set, then the intercept step. Returns the largest violation
-  // met (each coordinate's, taken just before its update): a free estimate of the working set's
-  // criterion, which tells when computing that criterion is worth it.
-  Scalar coordinate_descent_epoch(const std::vector<Index>& working_set) {
+  // One cyclic pass over `active`, then the intercept step. Returns the largest violation met
+  // (each coordinate's, taken just before its update): a free estimate of the working set's
+  // criterion, which tells when computing that criterion is worth it. Drops from `active` the
+  // coordinates that shrink under `margin` (solve_working_set).
+  Scalar coordinate_descent_epoch(std::vector<Index>& active, Scalar margin) {
     if constexpr (least_squares) {
-      if (options_.fit_intercept) return centered_least_squares_epoch(working_set);
+      if (options_.fit_intercept) return centered_least_squares_epoch(active, margin);
     }
     Scalar violation = 0;
-    for (const Index j : working_set) {
+    std::size_t kept = 0;
+    for (std::size_t position = 0; position < active.size(); ++position) {
+      const Index j = active[position];
       const Scalar lipschitz = constants_.lipschitz[j];
-      if (lipschitz == Scalar(0)) continue;
       if (constants_.centered[j]) {
-        violation = std::max(violation, centered_update(j, lipschitz));
+        const auto [violation_j, shrunk] = centered_update(j, lipschitz, margin);
+        violation = std::max(violation, violation_j);
+        if (!shrunk) active[kept++] = j;
         continue;
       }
       const Scalar old_value = w_[j];
       const Scalar gradient = datafit_.gradient_j(X_, y_, Xw_, j);
       violation = std::max(violation, penalty_.subdiff_distance(old_value, gradient, j));
+      if (shrinks(j, old_value, gradient, margin)) continue;
+      active[kept++] = j;
       const Scalar new_value = penalty_.prox_1d(old_value - gradient / lipschitz, Scalar(1) / lipschitz, j);
       if (new_value != old_value) {
         X_.col_axpy(j, new_value - old_value, Xw_);
         w_[j] = new_value;
       }
     }
+    active.resize(kept);
     if (options_.fit_intercept) {
       const Scalar step = datafit_.intercept_step(y_, Xw_);
       if (step != Scalar(0)) {
@@ -142,16 +150,19 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // the gradient is affine in the prediction, grad_j(Xw + s 1) = grad_j(Xw) + s mean_j. A centred
   // update leaves sum_i (Xw)_i, hence dF/db, unchanged; the epoch ends with the intercept step,
   // b -= dF/db (glmnet's updates of sparse columns, Friedman et al. 2010).
-  Scalar centered_least_squares_epoch(const std::vector<Index>& working_set) {
+  Scalar centered_least_squares_epoch(std::vector<Index>& active, Scalar margin) {
     const Scalar intercept_gradient = datafit_.intercept_step(y_, Xw_);  // dF/db = mean(Xw - y)
     Scalar shift = 0, violation = 0;
-    for (const Index j : working_set) {
+    std::size_t kept = 0;
+    for (std::size_t position = 0; position < active.size(); ++position) {
+      const Index j = active[position];
       const Scalar lipschitz = constants_.lipschitz[j];
-      if (lipschitz == Scalar(0)) continue;
       const Scalar mean = constants_.column_means[j];
       const Scalar old_value = w_[j];
       const Scalar gradient = datafit_.gradient_j(X_, y_, Xw_, j) + mean * (shift - intercept_gradient);
       violation = std::max(violation, penalty_.subdiff_distance(old_value, gradient, j));
+      if (shrinks(j, old_value, gradient, margin)) continue;
+      active[kept++] = j;
       const Scalar new_value = penalty_.prox_1d(old_value - gradient / lipschitz, Scalar(1) / lipschitz, j);
       if (new_value == old_value) continue;
       const Scalar delta = new_value - old_value;
@@ -159,26 +170,28 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
       w_[j] = new_value;
       shift -= delta * mean;
     }
+    active.resize(kept);
     b_ += shift - intercept_gradient;
     Xw_.array() += shift - intercept_gradient;
     return violation;
   }
 
   // Moves (w_j, b) along (1, -mean_j): a prox step on the centred column (coordinate_constants.hpp).
-  // Returns the violation along that direction before the step.
-  Scalar centered_update(Index j, Scalar lipschitz) {
+  // Returns the violation along that direction before the step, and whether j shrinks instead.
+  std::pair<Scalar, bool> centered_update(Index j, Scalar lipschitz, Scalar margin) {
     const Scalar mean = constants_.column_means[j];
     const auto [gradient_j, gradient_b] = gradient_j_and_intercept(j);
     const Scalar old_value = w_[j];
     const Scalar gradient = gradient_j - mean * gradient_b;
     const Scalar violation = penalty_.subdiff_distance(old_value, gradient, j);
+    if (shrinks(j, old_value, gradient, margin)) return {violation, true};
     const Scalar new_value = penalty_.prox_1d(old_value - gradient / lipschitz, Scalar(1) / lipschitz, j);
-    if (new_value == old_value) return violation;
+    if (new_value == old_value) return {violation, false};
     const Scalar delta = new_value - old_value;
     X_.col_centered_axpy(j, delta, mean, Xw_);
     w_[j] = new_value;
     b_ -= delta * mean;
-    return violation;
+    return {violation, false};
   }
 
   std::pair<Scalar, Scalar> gradient_j_and_intercept(Index j) {
@@ -297,6 +310,10 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // CD epochs on the working set with Anderson extrapolation; returns whether the working set's
   // criterion reached settings.tol. The criterion (half an epoch's work) is computed every
   // settings.check_every epochs, and after any epoch whose violations met were all <= tol.
+  // Shrinking (as in ProxNewton's model solves): a coordinate at 0 whose gradient lies inside its
+  // subdifferential by more than shrink_margin times the last epoch's violation leaves the
+  // epochs; a computed criterion above tol brings every coordinate back. Extrapolation restarts
+  // when the coordinates visited change.
   bool solve_working_set(const std::vector<Index>& working_set, const InnerLoopSettings& settings) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
@@ -304,20 +321,38 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     Xw_extrapolated_.resize(Xw_.size());
     anderson_.reset(size + 1, settings.anderson_memory);
     ProgressMonitor<Scalar> progress(10);
+    activate_movable(working_set);
+    const std::size_t movable = active_.size();
+    Scalar margin = std::numeric_limits<Scalar>::infinity();  // nothing shrinks in the first epoch
     for (int epoch = 1; epochs_ < settings.epoch_limit; ++epoch) {
-      const Scalar violation_met = coordinate_descent_epoch(working_set);
+      const std::size_t visited = active_.size();
+      const Scalar violation_met = coordinate_descent_epoch(active_, margin);
       ++epochs_;
+      margin = Scalar(shrink_margin) * violation_met;
+      if (active_.size() != visited) anderson_.reset(size + 1, settings.anderson_memory);
       extrapolate(working_set);
       const bool scheduled = epoch % settings.check_every == 0;
       if (scheduled || violation_met <= settings.tol) {
         const Scalar criterion = working_set_criterion(working_set);
         if (options_.verbosity >= 2)
-          log() << "    epoch " << epoch << ": working-set criterion " << criterion << '\n';
+          log() << "    epoch " << epoch << ": working-set criterion " << criterion << ", " << visited
+                << " of " << movable << " coordinates visited\n";
         if (criterion <= settings.tol) return true;
         if (!std::isfinite(criterion) || (scheduled && progress.stalled_after(criterion))) return false;
+        if (active_.size() < movable) {
+          activate_movable(working_set);
+          anderson_.reset(size + 1, settings.anderson_memory);
+        }
       }
     }
     return false;
+  }
+
+  // The working set's coordinates with a non-zero Lipschitz constant (the others cannot move).
+  void activate_movable(const std::vector<Index>& working_set) {
+    active_.clear();
+    for (const Index j : working_set)
+      if (constants_.lipschitz[j] != Scalar(0)) active_.push_back(j);
   }
 
   // Least-squares datafits: the working set's problem on its Gram matrix (gram_cd.hpp), solved
@@ -367,6 +402,9 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     solve_working_set(unpenalized_, {tol, epochs_ + null_model_epochs, 1, null_model_anderson_memory});
   }
 
+  // A coordinate at 0 shrinks when its gradient is this fraction of the last epoch's violation
+  // inside its subdifferential (solve_working_set).
+  static constexpr double shrink_margin = 0.01;
   static constexpr bool least_squares = requires { requires DatafitType::is_least_squares; };
   // Least-squares fits with few features (p <= covariance_features, p <= n) and the Gram solver
   // allowed work on the Gram matrix of all features (glmnet's covariance mode): one symmetric
@@ -381,6 +419,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   Vector<Scalar> stacked_;
   Vector<Scalar> stacked_extrapolated_;
   Vector<Scalar> Xw_extrapolated_;
+  std::vector<Index> active_;  // the coordinates that epochs visit
 };
 
 template <class Design, class DatafitType, class PenaltyType>

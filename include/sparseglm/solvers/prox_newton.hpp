@@ -86,6 +86,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   using Base::penalty_;
   using Base::raw_gradient_;
   using Base::recompute_predictions;
+  using Base::shrinks;
   using Base::w_;
   using Base::X_;
   using Base::Xw_;
@@ -300,10 +301,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       const Scalar model_gradient = ws_gradient_[Index(k)] + X_.col_weighted_dot(j, hessian_, direction_Xw_) +
                                     beta_ * weighted_sums_[Index(k)] + damping * direction_[Index(k)];
       violation = std::max(violation, penalty_.subdiff_distance(current, model_gradient, j));
-      if (current == Scalar(0) &&
-          penalty_.subdiff_distance(current, model_gradient - margin, j) == Scalar(0) &&
-          penalty_.subdiff_distance(current, model_gradient + margin, j) == Scalar(0))
-        continue;  // shrinks
+      if (shrinks(j, current, model_gradient, margin)) continue;
       active_[kept++] = k;
       const Scalar updated = penalty_.prox_1d(current - model_gradient / curvature, Scalar(1) / curvature, j);
       if (updated == current) continue;

@@ -96,6 +96,14 @@ class WorkingSetSolver {
 
   Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
 
+  // Shrinking in the inner epochs: coordinate j sits at 0 with its gradient inside the
+  // subdifferential by more than `margin` (then it leaves the epochs until a check over the
+  // whole working set brings it back).
+  bool shrinks(Index j, Scalar value, Scalar gradient, Scalar margin) const {
+    return value == Scalar(0) && penalty_.subdiff_distance(value, gradient - margin, j) == Scalar(0) &&
+           penalty_.subdiff_distance(value, gradient + margin, j) == Scalar(0);
+  }
+
   // With a finite objective the gradients are finite too: |X_j^T grad f| <= ||X_j|| ||grad f||,
   // and coordinate_constants refuses columns whose squared norm overflows.
   void check_objective_is_finite() const {
