@@ -77,6 +77,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   using Base::penalty_;
   using Base::raw_gradient_;
   using Base::recompute_predictions;
+  using Base::shrink_margin;
   using Base::shrinks;
   using Base::unpenalized_;
   using Base::w_;
@@ -311,7 +312,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // criterion reached settings.tol. The criterion (half an epoch's work) is computed every
   // settings.check_every epochs, and after any epoch whose violations met were all <= tol.
   // Shrinking (as in ProxNewton's model solves): a coordinate at 0 whose gradient lies inside its
-  // subdifferential by more than shrink_margin times the last epoch's violation leaves the
+  // subdifferential by more than shrink_margin(last epoch's violation) leaves the
   // epochs; a computed criterion above tol brings every coordinate back. Extrapolation restarts
   // when the coordinates visited change.
   bool solve_working_set(const std::vector<Index>& working_set, const InnerLoopSettings& settings) {
@@ -328,7 +329,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
       const std::size_t visited = active_.size();
       const Scalar violation_met = coordinate_descent_epoch(active_, margin);
       ++epochs_;
-      margin = Scalar(shrink_margin) * violation_met;
+      margin = shrink_margin(violation_met);
       if (active_.size() != visited) anderson_.reset(size + 1, settings.anderson_memory);
       extrapolate(working_set);
       const bool scheduled = epoch % settings.check_every == 0;
@@ -402,9 +403,6 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     solve_working_set(unpenalized_, {tol, epochs_ + null_model_epochs, 1, null_model_anderson_memory});
   }
 
-  // A coordinate at 0 shrinks when its gradient is this fraction of the last epoch's violation
-  // inside its subdifferential (solve_working_set).
-  static constexpr double shrink_margin = 0.01;
   static constexpr bool least_squares = requires { requires DatafitType::is_least_squares; };
   // Least-squares fits with few features (p <= covariance_features, p <= n) and the Gram solver
   // allowed work on the Gram matrix of all features (glmnet's covariance mode): one symmetric

@@ -86,6 +86,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   using Base::penalty_;
   using Base::raw_gradient_;
   using Base::recompute_predictions;
+  using Base::shrink_margin;
   using Base::shrinks;
   using Base::w_;
   using Base::X_;
@@ -98,10 +99,6 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   static constexpr int max_halvings = 40;
   // The model is solved until its own criterion is below this fraction of the working set's.
   static constexpr double model_accuracy = 0.1;
-  // A model coordinate at 0 shrinks when its gradient is this fraction of the last epoch's
-  // violation inside its subdifferential (solve_model). Measured on bench/compare's text problems:
-  // 0.01 halves the sparse L1-logistic fits with large working sets; 0.1 and 1 shrink too little.
-  static constexpr double shrink_margin = 0.01;
   // The fraction sigma of the predicted decrease that a step must achieve (line_search, test b).
   // Along a quadratic with minimiser t*, dP(t) <= sigma t Delta holds for t <= 2 (1 - sigma) t*.
   static constexpr double sufficient_decrease = 0.4;
@@ -206,7 +203,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // <= tol, with Anderson extrapolation of (d, beta) (options.anderson_memory; the model is a
   // quadratic plus G, where CD converges linearly and extrapolation pays, as in anderson_cd.hpp).
   // Shrinking (as newGLMNET's inner loop): a coordinate at 0 whose model gradient lies inside
-  // its subdifferential by more than shrink_margin times the last epoch's violation leaves the
+  // its subdifferential by more than shrink_margin(last epoch's violation) leaves the
   // epochs; once the others meet tol, an epoch over all coordinates decides (and shrinks again).
   // Most of a large working set stays at 0, and those coordinates cost as much per epoch as the
   // moving ones. Extrapolation restarts when the coordinates visited change: the epochs then
@@ -235,7 +232,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       } else if (progress.stalled_after(violation)) {
         break;
       }
-      margin = Scalar(shrink_margin) * violation;
+      margin = shrink_margin(violation);
       if (active_.size() != visited) anderson_.reset(size + 1, options_.anderson_memory);
       extrapolate_model(working_set);
     }

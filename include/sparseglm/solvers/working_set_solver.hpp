@@ -104,6 +104,11 @@ class WorkingSetSolver {
            penalty_.subdiff_distance(value, gradient + margin, j) == Scalar(0);
   }
 
+  // The shrinking margin after an epoch whose largest violation was `last_epoch_violation`.
+  // Measured on bench/compare's text problems: 0.01 halves the sparse L1-logistic fits with large
+  // working sets; 0.1 and 1 shrink too little.
+  static Scalar shrink_margin(Scalar last_epoch_violation) { return Scalar(0.01) * last_epoch_violation; }
+
   // With a finite objective the gradients are finite too: |X_j^T grad f| <= ||X_j|| ||grad f||,
   // and coordinate_constants refuses columns whose squared norm overflows.
   void check_objective_is_finite() const {
