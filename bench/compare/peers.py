@@ -148,7 +148,9 @@ class SparseGLM(Peer):
         return None if self.bench and os.access(self.bench, os.X_OK) else f"no sparseglm-bench at {self.bench}"
 
     def ladder(self, cell):
-        return [cell.alpha * tol for tol in decades(1, 10)]
+        # tol is on the largest KKT violation, in gradient units: 10 alpha is loose (at w = 0 the
+        # violation is alpha_max - alpha), and from 0.1 alpha the fits are often near 1e-10.
+        return [cell.alpha * tol for tol in decades(-1, 10)]
 
     def command(self, cell, tol, coef_file, warmup=1, repeat=3, extra=()):
         command = [self.bench, "--npy", cell.directory, "--model", cell.model, "--tol", repr(tol),
@@ -225,7 +227,7 @@ class SklearnCD(WorkerPeer):
         return None if python_has("sklearn") else f"scikit-learn is not importable by {sys.executable}"
 
     def ladder(self, cell):
-        return decades(1, 14)
+        return decades(0, 14)
 
     def worker_command(self):
         return [sys.executable, os.path.join(HERE, "sklearn_worker.py")]
@@ -240,7 +242,7 @@ class Liblinear(SklearnCD):
         self.intercept_scaling = intercept_scaling
 
     def ladder(self, cell):
-        return decades(1, 12)
+        return decades(0, 12)
 
     def extra_arguments(self):
         return ["--intercept-scaling", repr(self.intercept_scaling)]
@@ -259,7 +261,7 @@ class Glmnet(WorkerPeer):
         return None if result.returncode == 0 else "the R package glmnet is not installed"
 
     def ladder(self, cell):
-        return decades(2, 16)
+        return decades(1, 16)
 
     def worker_command(self):
         return [shutil.which("Rscript"), os.path.join(HERE, "glmnet_worker.R")]
