@@ -239,9 +239,9 @@ TEST_CASE("prox_newton: model epochs skip coordinates that stay at 0, and an epo
         CHECK(solve.visits <= solve.epochs * solve.movable);
         visits += solve.visits;
         full_visits += solve.epochs * solve.movable;
-        // A model that met its tolerance (model_accuracy = 0.1 of the criterion) met it on every
+        // A model that met its tolerance (model_accuracy = 0.3 of the criterion) met it on every
         // coordinate, not only on those left after shrinking.
-        if (solve.violation <= 0.1 * solve.criterion) {
+        if (solve.violation <= 0.3 * solve.criterion) {
           ++at_tolerance;
           CHECK(solve.last_visits == solve.movable);
         }
