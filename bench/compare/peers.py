@@ -40,7 +40,7 @@ def single_thread_environment():
 
 
 def decades(first, last):
-    """10^first, 10^(first-1), ..., 10^last."""
+    """10^-first, 10^-(first+1), ..., 10^-last."""
     return [10.0 ** -k for k in range(first, last + 1)]
 
 
