@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""A/B of two sparseglm-bench binaries: each one's time to a suboptimality target on harness cells.
+
+    bench/compare/ab.py OLD_BENCH NEW_BENCH CELL... [--rounds 2] [--target 1e-6] [--env-a K=V ...]
+
+A cell is a key of run.py's results (text-20000x50000-logreg-a1000-nob, dense-500x5000-lasso-a100-b,
+...). Its problem and certified reference must be in the cache already: run.py makes them. For each
+round and cell, A's then B's ladder (sparseglm's own, loosest first, each point one warm-up and the
+median of 3 fits) runs until a point reaches the target; that point's time is the time to target.
+Prints, per cell, the median over rounds of A and B, their ratio and the epochs of each, then the
+geometric mean of the ratios (> 1: B is faster). The two binaries alternate so that the machine's
+drift reaches both alike; on a shared machine single cells still move by 20%, their mean less.
+--env-a / --env-b set environment variables of one side only (a knob read by an experiment build).
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import tempfile
+
+import measure
+import peers as peers_module
+import problems
+import run
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bench_a")
+    parser.add_argument("bench_b")
+    parser.add_argument("cells", nargs="+", metavar="CELL")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--target", type=float, default=1e-6)
+    parser.add_argument("--env-a", nargs="*", default=[], metavar="K=V")
+    parser.add_argument("--env-b", nargs="*", default=[], metavar="K=V")
+    parser.add_argument("--cache", default=os.path.join("build", "compare-cache"))
+    return parser.parse_args(argv)
+
+
+def find_cell(key, cache):
+    """The cell of run.py's full benchmark with this key, settled on its cached problem."""
+    for spec in problems.GENERATED.values():
+        if not key.startswith(spec.name + "-"):
+            continue
+        root = os.path.join(cache, spec.name)
+        if not os.path.exists(os.path.join(root, "meta.json")):
+            raise SystemExit(f"ab.py: {spec.name} is not in {cache}: run run.py --problems {spec.name} first")
+        problem = problems.Problem(spec, root)
+        for cell in run.cells_of(problem, run.parse_args([])):
+            if cell.key == key:
+                X, y = problem.load(cell.task)
+                return cell.settle(X, y), X, y
+    raise SystemExit(f"ab.py: no cell {key} in the full benchmark")
+
+
+def reference_objective(cell):
+    path = os.path.join(cell.problem.root, "references", f"reference-{cell.key}.json")
+    if not os.path.exists(path):
+        raise SystemExit(f"ab.py: no reference for {cell.key}: run run.py on that cell first")
+    with open(path) as file:
+        return json.load(file)["objective"]
+
+
+def time_to_target(bench, env, cell, X, y, reference, target, work_dir):
+    """(seconds, epochs) of the loosest ladder point reaching target, or (None, None)."""
+    sparseglm = peers_module.SparseGLM(bench)
+    coef_file = os.path.join(work_dir, "coef.npy")
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        for tol in sparseglm.ladder(cell):
+            record = sparseglm.run_once(sparseglm.command(cell, tol, coef_file), peers_module.Budget(600))
+            if record is None:
+                break
+            coefs = peers_module.load_coefs(coef_file, cell.n_alphas)
+            objective = measure.cell_objectives(cell, X, y, coefs)
+            if measure.suboptimality(objective, reference) <= target:
+                return record["time_s"], record["n_epochs"]
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return None, None
+
+
+def main(argv):
+    args = parse_args(argv)
+    sides = {"A": (args.bench_a, dict(kv.split("=", 1) for kv in args.env_a)),
+             "B": (args.bench_b, dict(kv.split("=", 1) for kv in args.env_b))}
+    cells = [find_cell(key, args.cache) for key in args.cells]
+    times = {cell.key: {"A": [], "B": []} for cell, _, _ in cells}
+    epochs = {cell.key: {} for cell, _, _ in cells}
+    with tempfile.TemporaryDirectory(prefix="sparseglm-ab-") as work_dir:
+        for _ in range(args.rounds):
+            for cell, X, y in cells:
+                reference = reference_objective(cell)
+                for side, (bench, env) in sides.items():
+                    seconds, n_epochs = time_to_target(bench, env, cell, X, y, reference, args.target, work_dir)
+                    times[cell.key][side].append(seconds if seconds is not None else math.inf)
+                    epochs[cell.key][side] = n_epochs
+    logs = []
+    for key, by_side in times.items():
+        a, b = statistics.median(by_side["A"]), statistics.median(by_side["B"])
+        ratio = a / b if math.isfinite(a) and math.isfinite(b) else math.nan
+        if math.isfinite(ratio):
+            logs.append(math.log(ratio))
+        print(f"{key:40s} A {a:.4g} s  B {b:.4g} s  A/B {ratio:.2f}  epochs {epochs[key]['A']} -> {epochs[key]['B']}")
+    if logs:
+        print(f"geometric mean of A/B over {len(logs)} cells: {math.exp(sum(logs) / len(logs)):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
