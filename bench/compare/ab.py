@@ -4,13 +4,15 @@
     bench/compare/ab.py OLD_BENCH NEW_BENCH CELL... [--rounds 2] [--target 1e-6] [--env-a K=V ...]
 
 A cell is a key of run.py's results (text-20000x50000-logreg-a1000-nob, dense-500x5000-lasso-a100-b,
-...). Its problem and certified reference must be in the cache already: run.py makes them. For each
-round and cell, A's then B's ladder (sparseglm's own, loosest first, each point one warm-up and the
-median of 3 fits) runs until a point reaches the target; that point's time is the time to target.
-Prints, per cell, the median over rounds of A and B, their ratio and the epochs of each, then the
-geometric mean of the ratios (> 1: B is faster). The two binaries alternate so that the machine's
-drift reaches both alike; on a shared machine single cells still move by 20%, their mean less.
---env-a / --env-b set environment variables of one side only (a knob read by an experiment build).
+quick-dense-100x300-lasso-a100-b, ...). Its problem and certified reference must be in the cache
+already: run.py makes them. For each round and cell, A's then B's ladder (sparseglm's own, loosest
+first, each point one warm-up and the median of 3 fits) runs until a point reaches the target;
+that point's time is the time to target. Prints, per cell, the median over rounds of A and B,
+their ratio and the epochs of each, then the geometric mean of the ratios (> 1: B is faster);
+exits with 1 when a side misses the target on a cell. The two binaries alternate so that the
+machine's drift reaches both alike; on a shared machine single cells still move by 20%, their
+mean less. --env-a / --env-b set environment variables of one side only (a knob read by an
+experiment build).
 """
 
 import argparse
@@ -41,19 +43,20 @@ def parse_args(argv):
 
 
 def find_cell(key, cache):
-    """The cell of run.py's full benchmark with this key, settled on its cached problem."""
-    for spec in problems.GENERATED.values():
+    """The cell of run.py's full benchmark (or of --quick) with this key, settled on its cached
+    problem."""
+    for spec in [*problems.GENERATED.values(), problems.QUICK]:
         if not key.startswith(spec.name + "-"):
             continue
         root = os.path.join(cache, spec.name)
         if not os.path.exists(os.path.join(root, "meta.json")):
-            raise SystemExit(f"ab.py: {spec.name} is not in {cache}: run run.py --problems {spec.name} first")
+            raise SystemExit(f"ab.py: {spec.name} is not in {cache}: run run.py on it first")
         problem = problems.Problem(spec, root)
-        for cell in run.cells_of(problem, run.parse_args([])):
+        for cell in run.cells_of(problem, run.parse_args(["--quick"] if spec is problems.QUICK else [])):
             if cell.key == key:
                 X, y = problem.load(cell.task)
                 return cell.settle(X, y), X, y
-    raise SystemExit(f"ab.py: no cell {key} in the full benchmark")
+    raise SystemExit(f"ab.py: no cell {key} in the benchmark")
 
 
 def reference_objective(cell):
@@ -103,16 +106,19 @@ def main(argv):
                     seconds, n_epochs = time_to_target(bench, env, cell, X, y, reference, args.target, work_dir)
                     times[cell.key][side].append(seconds if seconds is not None else math.inf)
                     epochs[cell.key][side] = n_epochs
-    logs = []
+    logs, missed = [], []
     for key, by_side in times.items():
         a, b = statistics.median(by_side["A"]), statistics.median(by_side["B"])
+        missed += [f"{key} ({side})" for side, median in (("A", a), ("B", b)) if not math.isfinite(median)]
         ratio = a / b if math.isfinite(a) and math.isfinite(b) else math.nan
         if math.isfinite(ratio):
             logs.append(math.log(ratio))
         print(f"{key:40s} A {a:.4g} s  B {b:.4g} s  A/B {ratio:.2f}  epochs {epochs[key]['A']} -> {epochs[key]['B']}")
     if logs:
         print(f"geometric mean of A/B over {len(logs)} cells: {math.exp(sum(logs) / len(logs)):.3f}")
-    return 0
+    if missed:
+        print(f"ab.py: the target {args.target:g} was not reached by: {', '.join(missed)}", file=sys.stderr)
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
