@@ -13,10 +13,11 @@ METHOD = """\
 How to read this. Each cell is a problem, a model, an alpha and an intercept choice. Every solver
 runs a ladder of tolerances by decades, loosest first, from a tolerance loose enough that its
 point is usually above 1e-4 (sparseglm 10 alpha to 1e-10 alpha, on its KKT violation;
-scikit-learn 1 to 1e-14; liblinear 1 to 1e-12; glmnet 0.1 to 1e-16). Each ladder point is one untimed warm-up fit, then the
-median of 3 timed fits (1 after a point slower than slow_s seconds): fit time only,
-single-threaded, measured in the solver's own process. The harness evaluates every solution's
-objective itself (numpy, the same code for all solvers, sparseglm's scaling). Suboptimality is
+scikit-learn 1 to 1e-14; liblinear 1 to 1e-12; glmnet 0.1 to 1e-16). Each ladder point is one
+untimed warm-up fit, then the median of 3 timed fits (1 after a point slower than slow_s
+seconds): fit time only, single-threaded, measured in the solver's own process. The harness
+evaluates every solution's objective itself (numpy, the same code for all solvers, sparseglm's
+scaling). Suboptimality is
 (P - P*) / |P*|, where P* is the smallest objective known: a sparseglm reference solved until its
 duality gap (computed by the harness) is below reference_gap |P|, or any run's. "Time to 1e-6" is
 the fastest ladder point at or below 1e-6. A ladder stops at 1e-9, after 4 points that do not lower
