@@ -193,3 +193,49 @@ TEST_CASE("solve: CD epochs skip coordinates that stay at 0, and fits stay certi
       CHECK(shrunk > 0);
     }
 }
+
+TEST_CASE("solve: Anderson extrapolation keeps working while coordinates shrink",
+          "[solve][sparse][anderson]") {
+  // Wide text-like designs at alpha_max / 1000: hundreds of coordinates enter and leave the
+  // support, and some shrink in most epochs. Epochs with Anderson's extrapolation over epochs
+  // without it, summed over three seeds, with and without an intercept (deterministic counts).
+  // With the history restarted whenever a coordinate shrank and unclipped proposals
+  // (anderson.hpp), the ratios were 0.22 (least squares, CD) and 0.53 (logistic, prox-Newton);
+  // they are 0.14 and 0.39 with the history kept and the proposals kept in their orthant.
+  struct Case {
+    ref::Loss loss;
+    double max_ratio;
+  };
+  for (const Case& c : {Case{ref::Loss::quadratic, 0.18}, Case{ref::Loss::logistic, 0.47}}) {
+    long accelerated = 0, plain = 0;
+    for (const std::uint64_t seed : {77, 78, 79}) {
+      const TextProblem problem = text_problem(200, 2000, seed);
+      const double mean_target = problem.y.mean();
+      const Eigen::VectorXd labels =
+          problem.y.unaryExpr([&](double v) { return v > mean_target ? 1.0 : -1.0; });
+      const Eigen::VectorXd& y = c.loss == ref::Loss::quadratic ? problem.y : labels;
+      for (const bool intercept : {false, true}) {
+        const double amax = ref::alpha_max(problem.X, y, c.loss, ref::Penalty::l1(1.0), intercept);
+        for (const int memory : {5, 0}) {
+          SolverOptions options;
+          options.tol = 1e-8;
+          options.fit_intercept = intercept;
+          options.gram = GramMode::never;
+          options.anderson_memory = memory;
+          options.max_epochs = 100000;
+          const auto result = with_datafit(c.loss, [&](const auto& datafit) {
+            return sparseglm::solve(problem.X_sparse, y, datafit, sparseglm::penalties::L1(1e-3 * amax),
+                                    options);
+          });
+          INFO(to_string(c.loss) << ", seed " << seed << (intercept ? ", intercept" : ", no intercept")
+                                 << ", Anderson memory " << memory);
+          REQUIRE(result.converged());
+          (memory > 0 ? accelerated : plain) += result.n_epochs;
+        }
+      }
+    }
+    INFO(to_string(c.loss));
+    CAPTURE(accelerated, plain);
+    CHECK(double(accelerated) <= c.max_ratio * double(plain));
+  }
+}

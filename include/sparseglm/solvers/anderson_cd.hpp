@@ -204,15 +204,19 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     }
   }
 
-  // Anderson extrapolation of (w_ws, b); kept only if it lowers the objective. The proposal's
-  // Xw is rebuilt from the change of each coefficient (O(nnz(X_ws))): combining the stored Xw
-  // with Anderson's weights, which can be large and of both signs, loses the digits that
-  // ill-conditioned problems need, and the solver would then converge to a wrong point.
+  // Anderson extrapolation of (w_ws, b), penalised coordinates kept in their orthant
+  // (anderson.hpp); kept only if it lowers the objective. The proposal's Xw is rebuilt from the
+  // change of each coefficient (O(nnz(X_ws))): combining the stored Xw with Anderson's weights,
+  // which can be large and of both signs, loses the digits that ill-conditioned problems need,
+  // and the solver would then converge to a wrong point.
   void extrapolate(const std::vector<Index>& working_set) {
     const Index size = Index(working_set.size());
     for (Index k = 0; k < size; ++k) stacked_[k] = w_[working_set[k]];
     stacked_[size] = b_;
     if (!anderson_.push(stacked_, stacked_extrapolated_)) return;
+    for (Index k = 0; k < size; ++k)
+      if (penalty_.is_penalized(working_set[k]))
+        stacked_extrapolated_[k] = within_orthant(stacked_extrapolated_[k], stacked_[k]);
     Xw_extrapolated_ = Xw_;
     for (Index k = 0; k < size; ++k) {
       const Scalar change = stacked_extrapolated_[k] - stacked_[k];
@@ -313,8 +317,10 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // settings.check_every epochs, and after any epoch whose violations met were all <= tol.
   // Shrinking (as in ProxNewton's model solves): a coordinate at 0 whose gradient lies inside its
   // subdifferential by more than shrink_margin(last epoch's violation) leaves the
-  // epochs; a computed criterion above tol brings every coordinate back. Extrapolation restarts
-  // when the coordinates visited change.
+  // epochs; a computed criterion above tol brings every coordinate back, and extrapolation
+  // restarts then. A coordinate that shrinks stays at 0, where the proposals keep it (anderson.hpp),
+  // so Anderson's history survives shrinking: restarting it there, as the coordinates of ill-
+  // conditioned sparse fits shrink one by one in most epochs, left them without extrapolation.
   bool solve_working_set(const std::vector<Index>& working_set, const InnerLoopSettings& settings) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
@@ -330,7 +336,6 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
       const Scalar violation_met = coordinate_descent_epoch(active_, margin);
       ++epochs_;
       margin = shrink_margin(violation_met);
-      if (active_.size() != visited) anderson_.reset(size + 1, settings.anderson_memory);
       extrapolate(working_set);
       const bool scheduled = epoch % settings.check_every == 0;
       if (scheduled || violation_met <= settings.tol) {

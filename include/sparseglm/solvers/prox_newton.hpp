@@ -28,7 +28,7 @@
 //        F(z) >= F(z + t u) - t grad f(z + t u)^T u, so D(t) < 0 certifies that P decreases
 //        without a difference of objectives, and for a fixed sign pattern it says that P still
 //        decreases at t: t is below the minimiser t* along the line.
-//     b. Near the optimum (|Delta| <= sqrt(eps) P): Armijo's test dP(t) <= sigma t Delta on the
+//     b. Near the optimum (0 < -Delta <= sqrt(eps) P): Armijo's test dP(t) <= sigma t Delta on the
 //        trapezoid estimate dP(t) ~ dG(t) + t (grad f(z) + grad f(z + t u))^T u / 2, exact for a
 //        quadratic F and accurate to O(t^3) (there F's own difference drowns in rounding). Test a
 //        alone fails there: D(t) = dP(t) + t^2 u^T f''(z) u / 2 + O(t^3), and for a Newton step
@@ -210,8 +210,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // its subdifferential by more than shrink_margin(last epoch's violation) leaves the
   // epochs; once the others meet tol, an epoch over all coordinates decides (and shrinks again).
   // Most of a large working set stays at 0, and those coordinates cost as much per epoch as the
-  // moving ones. Extrapolation restarts when the coordinates visited change: the epochs then
-  // iterate another map.
+  // moving ones. A shrunk coordinate stays at 0, where the proposals keep it (anderson.hpp), so
+  // extrapolation goes on across shrinking.
   void solve_model(const std::vector<Index>& working_set, Scalar tol) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
@@ -237,7 +237,6 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
         break;
       }
       margin = shrink_margin(violation);
-      if (active_.size() != visited) anderson_.reset(size + 1, options_.anderson_memory);
       extrapolate_model(working_set);
     }
     if (options_.verbosity >= 2)
@@ -252,20 +251,29 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       if (curvature_[k] != Scalar(0)) active_.push_back(k);
   }
 
-  // Keeps Anderson's proposal for (d, beta) if it lowers the model. Its X_W d is rebuilt from the
-  // change of each coordinate; an affine combination keeps dQ/dbeta = 0.
+  // Keeps Anderson's proposal for (d, beta) if it lowers the model, each penalised w_j + d_j
+  // kept in its orthant (anderson.hpp). Its X_W d is rebuilt from the change of each coordinate.
+  // An affine combination keeps dQ/dbeta = 0, and so does clipping d_j when beta moves with it
+  // along (1, -c_j), as the epochs' updates do.
   void extrapolate_model(const std::vector<Index>& working_set) {
     const Index size = Index(working_set.size());
     stacked_.head(size) = direction_;
     stacked_[size] = beta_;
     if (!anderson_.push(stacked_, stacked_extrapolated_)) return;
     trial_direction_ = stacked_extrapolated_.head(size);
+    Scalar trial_beta = stacked_extrapolated_[size];
+    for (Index k = 0; k < size; ++k) {
+      const Index j = working_set[std::size_t(k)];
+      if (!penalty_.is_penalized(j)) continue;
+      const Scalar clipped = within_orthant(w_[j] + trial_direction_[k], w_[j] + direction_[k]) - w_[j];
+      trial_beta -= (clipped - trial_direction_[k]) * centring_[k];
+      trial_direction_[k] = clipped;
+    }
     trial_direction_Xw_ = direction_Xw_;
     for (Index k = 0; k < size; ++k) {
       const Scalar change = trial_direction_[k] - direction_[k];
       if (change != Scalar(0)) X_.col_axpy(working_set[std::size_t(k)], change, trial_direction_Xw_);
     }
-    const Scalar trial_beta = stacked_extrapolated_[size];
     if (model_value(working_set, trial_direction_, trial_direction_Xw_, trial_beta) <
         model_value(working_set, direction_, direction_Xw_, beta_)) {
       direction_.swap(trial_direction_);
@@ -332,7 +340,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
         if (objective_value < Scalar(0)) objective_value = objective();
         const Scalar epsilon = std::numeric_limits<Scalar>::epsilon();
         const bool unmeasurable = !(std::abs(predicted) > Scalar(100) * epsilon * objective_value);
-        const bool near_optimum = -predicted <= std::sqrt(epsilon) * objective_value;
+        // Only along a descent direction: for Delta > 0 the test would accept an increase.
+        const bool near_optimum = predicted < Scalar(0) && -predicted <= std::sqrt(epsilon) * objective_value;
         const Scalar trapezoid = penalty + step / Scalar(2) * (initial_slope + slope);
         accepted = (step == Scalar(1) && unmeasurable) ||
                    (near_optimum && trapezoid <= Scalar(sufficient_decrease) * step * predicted);
