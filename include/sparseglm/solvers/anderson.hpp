@@ -7,8 +7,9 @@
 // every proposal.
 //
 // The proposal extrapolates as if the epochs' map were affine. With a penalty that is smooth
-// except at 0 (L1, ElasticNet), the map of CD epochs is affine on each sign pattern of the
-// coefficients, so the callers keep every penalised coordinate of the proposal in the closed
+// except at 0 (L1, ElasticNet), the map of CD epochs is smooth on each sign pattern of the
+// coefficients (affine for least squares, and for prox-Newton's quadratic models), and only
+// there; so the callers keep every penalised coordinate of the proposal in the closed
 // orthant of its current value (within_orthant): at 0 it stays at 0, where the epochs decide
 // whether it moves; across 0 it stops at 0. Unclipped, the proposals of sparse fits whose
 // coordinates keep entering and leaving the support are rejected almost always (measured on
