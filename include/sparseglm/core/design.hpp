@@ -17,6 +17,10 @@
 //   col_weighted_sum_and_total(j, f)  (sum_i X_ij f(i), sum over all rows i of f(i))
 // and the Gram kernel of least-squares inner solves (solvers/gram_cd.hpp):
 //   centered_cross_gram(A, m_A, B, m_B, out)  (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets
+// and, sparse designs only, the covariance kernels of least-squares paths
+// (solvers/covariance_gradient.hpp):
+//   row_major_copy()                         X stored by rows, O(nnz) time and memory
+//   add_col_cross_products(k, rows, out)     out += X^T X_k from that copy
 // `make_design(X)` wraps a user's matrix without copying it whenever its storage allows
 // (column-major dense with unit inner stride, `Eigen::Map` included; compressed column-major
 // sparse); any other expression is evaluated once into storage owned by the view.
@@ -261,6 +265,23 @@ class SparseDesign {
   }
   bool all_finite() const {  // as DenseDesign::all_finite, over the stored values
     return (Eigen::Map<const Vector<Scalar>>(values_, nnz()).array() * Scalar(0)).sum() == Scalar(0);
+  }
+
+  using RowMajorStorage = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, StorageIndex>;
+  RowMajorStorage row_major_copy() const {
+    return RowMajorStorage(Eigen::Map<const Storage>(rows_, cols_, nnz(), outer_, inner_, values_));
+  }
+  /// out += X^T X_k = sum over the stored x_ik of x_ik X_i (X_i row i of X, read from `rows`, a
+  /// row_major_copy()): O(sum of those rows' lengths).
+  void add_col_cross_products(Index k, const RowMajorStorage& rows, Vector<Scalar>& out) const {
+    const StorageIndex* row_starts = rows.outerIndexPtr();
+    const StorageIndex* row_columns = rows.innerIndexPtr();
+    const Scalar* row_values = rows.valuePtr();
+    for (Index entry = outer_[k]; entry < outer_[k + 1]; ++entry) {
+      const Index i = inner_[entry];
+      const Scalar x_ik = values_[entry];
+      for (Index e = row_starts[i]; e < row_starts[i + 1]; ++e) out[row_columns[e]] += x_ik * row_values[e];
+    }
   }
 
   /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) = X_A^T X_B - n m_A m_B^T for column subsets A

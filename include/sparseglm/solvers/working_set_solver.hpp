@@ -16,7 +16,9 @@
 // change the criterion (refresh_gradient): by Cauchy-Schwarz, X_j^T grad f moves by at most
 // ||X_j|| ||v - v'|| when grad f moves from v' to v, and s_j, a distance to a convex set, is
 // convex in grad_j, so s_j = 0 at both ends of that interval proves s_j = 0. From one alpha to the
-// next grad f moves little: only the features near the penalty's boundary are recomputed.
+// next grad f moves little: only the features near the penalty's boundary are recomputed. For
+// least squares on a sparse X those products come from covariances with the support's columns
+// (covariance_gradient.hpp) while that is cheaper.
 //
 // A solver derives from WorkingSetSolver<Itself, ...> and provides
 //   void fit_null_model();   penalised coefficients at 0: intercept and unpenalised features at
@@ -27,6 +29,9 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <optional>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "sparseglm/core/design.hpp"
@@ -34,6 +39,7 @@
 #include "sparseglm/core/parallel.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
+#include "sparseglm/solvers/covariance_gradient.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/progress.hpp"
 #include "sparseglm/solvers/result.hpp"
@@ -151,7 +157,10 @@ class WorkingSetSolver {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     const Scalar moved = (raw_gradient_ - exact_at_).norm();
     exact_at_ = raw_gradient_;
-    const Scalar rounding = Scalar(X_.rows()) * std::numeric_limits<Scalar>::epsilon() * raw_gradient_.norm();
+    Scalar rounding = Scalar(X_.rows()) * std::numeric_limits<Scalar>::epsilon() * raw_gradient_.norm();
+    if constexpr (uses_covariances) {
+      if (prepare_covariances()) rounding += covariances_->rounding();
+    }
     const Index min_columns = std::max<Index>(1, min_entries_per_thread * p / std::max<Index>(X_.nnz(), 1));
     parallel_ranges(p, options_.n_threads, min_columns, 1, [&](Index begin, Index end) {
       for (Index j = begin; j < end; ++j) {
@@ -160,10 +169,30 @@ class WorkingSetSolver {
         if (penalty_.subdiff_distance(w_[j], gradient_[j] - reach, j) == Scalar(0) &&
             penalty_.subdiff_distance(w_[j], gradient_[j] + reach, j) == Scalar(0))
           continue;
-        gradient_[j] = X_.col_dot(j, raw_gradient_);
+        gradient_[j] = recomputed_gradient(j);
         drift_[j] = 0;
       }
     });
+  }
+
+  // Least squares on a sparse X: whether refresh_gradient takes its products from covariances,
+  // whose new columns this forms (the first call copies X by rows). They are given up for the
+  // rest of the solver's life when they outgrow their budget or the caller turned Gram matrices
+  // off.
+  bool prepare_covariances() {
+    if (covariances_given_up_ || options_.gram == GramMode::never) return false;
+    if (!covariances_) covariances_.emplace(X_, y_, options_.fit_intercept);
+    if (covariances_->prepare(X_, w_, b_)) return true;
+    covariances_.reset();
+    covariances_given_up_ = true;
+    return false;
+  }
+
+  Scalar recomputed_gradient(Index j) const {
+    if constexpr (uses_covariances) {
+      if (covariances_) return covariances_->gradient(j);
+    }
+    return X_.col_dot(j, raw_gradient_);
   }
 
   // Every feature's violation (into priority_) and the stopping criterion, from gradient_ and
@@ -206,6 +235,12 @@ class WorkingSetSolver {
   Vector<Scalar> column_norms_;
   Vector<Scalar> exact_at_;
   Vector<Scalar> drift_;
+  static constexpr bool uses_covariances = Design::is_sparse && requires {
+    requires DatafitType::is_least_squares;
+  };
+  std::conditional_t<uses_covariances, std::optional<CovarianceGradient<Design>>, std::monostate>
+      covariances_;
+  bool covariances_given_up_ = false;
   int epochs_ = 0;
 
  private:
