@@ -29,6 +29,20 @@ Eigen::SparseMatrix<Scalar> design_with_empty_lines(Index n, Index p, std::uint6
   return to_sparse<Scalar>(X.cast<Scalar>());
 }
 
+// X^T y and the column sums (0 without an intercept, where b stays 0), as the solver gives them.
+template <class Scalar>
+sparseglm::Vector<Scalar> design_products(const Eigen::SparseMatrix<Scalar>& X,
+                                          const sparseglm::Vector<Scalar>& y) {
+  return X.transpose() * y;
+}
+
+template <class Scalar>
+sparseglm::Vector<Scalar> column_sums(const Eigen::SparseMatrix<Scalar>& X, bool fit_intercept) {
+  sparseglm::Vector<Scalar> sums = sparseglm::Vector<Scalar>::Zero(X.cols());
+  if (fit_intercept) sums = Eigen::RowVectorX<Scalar>::Ones(X.rows()) * X;
+  return sums;
+}
+
 template <class Scalar>
 void check_gradients_match(bool fit_intercept) {
   const Index n = 200, p = 40;
@@ -37,7 +51,8 @@ void check_gradients_match(bool fit_intercept) {
   const Eigen::VectorXd yd = regression_target(Xd, sparse_coef(p, 5, 18), 0.3, 2.0, 19);
   const sparseglm::Vector<Scalar> y = yd.cast<Scalar>();
   const auto design = sparseglm::make_design(X);
-  sparseglm::detail::CovarianceGradient<decltype(design)> covariances(design, y, fit_intercept);
+  sparseglm::detail::CovarianceGradient<decltype(design)> covariances(
+      design, design_products(X, y), column_sums(X, fit_intercept), y.norm());
 
   Rng rng(20);
   Eigen::VectorXd w = Eigen::VectorXd::Zero(p);
@@ -78,7 +93,8 @@ TEST_CASE("covariance gradient: gives up once G would hold more entries than X",
   const Eigen::SparseMatrix<double> X = design_with_empty_lines<double>(n, p, 31);
   const Eigen::VectorXd y = Eigen::VectorXd::LinSpaced(n, -1, 1);
   const auto design = sparseglm::make_design(X);
-  sparseglm::detail::CovarianceGradient<decltype(design)> covariances(design, y, true);
+  sparseglm::detail::CovarianceGradient<decltype(design)> covariances(design, design_products(X, y),
+                                                                      column_sums(X, true), y.norm());
   const Index budget = X.nonZeros() / p;  // columns of G allowed
   Eigen::VectorXd w = Eigen::VectorXd::Zero(p);
   w.head(budget).setOnes();

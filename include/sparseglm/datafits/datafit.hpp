@@ -26,6 +26,9 @@
 //   static constexpr bool is_least_squares = true
 //                                 declares F(z) = ||y - z||^2 / (2n) exactly: the solver may then
 //                                 solve working sets on their Gram matrix (solvers/gram_cd.hpp).
+//   target_correlations()         X^T y (an Eigen::VectorXd) as computed at initialize, for
+//                                 least-squares datafits: the full gradient at w = 0 is then
+//                                 (b X^T 1 - X^T y) / n without a product with X.
 //   static constexpr bool is_classifier = true
 //                                 estimators predict labels and probabilities.
 //   raw_hessian(y, Xw, out)       the n-vector of second derivatives f''(y_i, (Xw)_i) (with the

@@ -42,6 +42,9 @@ class Quadratic {
 
   double lipschitz(Index j) const { return lipschitz_[j]; }
 
+  /// X^T y, computed (in the design's precision) at initialize.
+  const Eigen::VectorXd& target_correlations() const { return Xty_; }
+
   /// Dual objective term -sum_i f_i^*(-theta_i) = sum_i (theta_i y_i - n theta_i^2 / 2), for
   /// duality gaps (duality_gap.hpp).
   template <class Scalar>

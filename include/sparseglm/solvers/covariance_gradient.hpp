@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "sparseglm/core/types.hpp"
@@ -27,18 +28,16 @@ class CovarianceGradient {
   using Scalar = typename Design::ScalarType;
   static constexpr Index max_entries = Index(1) << 24;  // 128 MiB in double
 
-  /// One product X^T y, and the column sums with an intercept: O(nnz(X)).
-  CovarianceGradient(const Design& X, const Vector<Scalar>& y, bool fit_intercept)
+  /// From X^T y, s (which may be 0 when b stays 0) and ||y||. Copies X by rows.
+  CovarianceGradient(const Design& X, Vector<Scalar> target_products, Vector<Scalar> column_sums,
+                     Scalar target_norm)
       : rows_(X.row_major_copy()),
         n_(Scalar(X.rows())),
         max_tracked_(std::min(max_entries, X.nnz()) / std::max<Index>(X.cols(), 1)),
-        slot_(std::size_t(X.cols()), -1) {
-    X.transpose_times(y, target_products_);
-    column_sums_.setZero(X.cols());
-    if (fit_intercept)
-      for (Index j = 0; j < X.cols(); ++j) column_sums_[j] = X.col_mean(j) * n_;
-    target_norm_ = y.norm();
-  }
+        slot_(std::size_t(X.cols()), -1),
+        target_products_(std::move(target_products)),
+        column_sums_(std::move(column_sums)),
+        target_norm_(target_norm) {}
 
   /// Forms the columns of the non-zero coefficients not tracked yet, then gathers w and b for
   /// gradient(j). Returns false, forming nothing, when G would outgrow its budget.
@@ -97,8 +96,8 @@ class CovarianceGradient {
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> covariances_;
   Vector<Scalar> tracked_norms_;    // ||X_k|| of the tracked features
   Vector<Scalar> target_products_;  // X^T y
-  Vector<Scalar> column_sums_;      // s, 0 without an intercept
-  Scalar target_norm_ = 0;
+  Vector<Scalar> column_sums_;
+  Scalar target_norm_;
   Vector<Scalar> tracked_coef_;  // w over the tracked features, at the last prepare
   Scalar intercept_ = 0;
 };

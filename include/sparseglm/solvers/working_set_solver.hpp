@@ -87,7 +87,7 @@ class WorkingSetSolver {
     epochs_ = 0;
     penalty_ = penalty;
     check_objective_is_finite();
-    refresh_gradient();  // where bounds do not prove s_j = 0 under the new penalty (all, at first)
+    refresh_gradient();  // where bounds do not prove s_j = 0 under the new penalty
     return iterate(strong_rule, /*bounded_checks=*/true);
   }
 
@@ -133,10 +133,43 @@ class WorkingSetSolver {
   // grad f at Xw_ into raw_gradient_, and the full gradient X^T grad f into gradient_.
   void compute_full_gradient() {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
-    X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
+    if (!gradient_from_target_correlations())
+      X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
     if (column_norms_.size() == 0) return;  // no refresh_gradient yet: no bounds to keep
     exact_at_ = raw_gradient_;
     drift_.setZero(w_.size());
+  }
+
+  // Least squares at w = 0 and b = 0 (a cold start without an intercept): X^T grad f = -X^T y / n,
+  // from the X^T y that the datafit computed at initialize, without a product with X. (With an
+  // intercept, b m - X^T y / n would cancel the digits that X^T (b - y) keeps when y is close to b.)
+  bool gradient_from_target_correlations() {
+    if constexpr (requires {
+                    requires DatafitType::is_least_squares;
+                    datafit_.target_correlations();
+                  }) {
+      if (b_ != Scalar(0) || !(w_.array() == Scalar(0)).all()) return false;
+      gradient_ = -datafit_.target_correlations().template cast<Scalar>() / Scalar(X_.rows());
+      return true;
+    } else {
+      return false;
+    }
+  }
+
+  // X^T y: the datafit's when it keeps it (target_correlations), else one product.
+  Vector<Scalar> target_correlations() const {
+    if constexpr (requires { datafit_.target_correlations(); }) {
+      return datafit_.target_correlations().template cast<Scalar>();
+    } else {
+      Vector<Scalar> correlations;
+      X_.transpose_times(y_, correlations, options_.n_threads);
+      return correlations;
+    }
+  }
+
+  // mean_j, from the coordinate constants where they keep it.
+  Scalar column_mean(Index j) const {
+    return constants_.centered[j] ? constants_.column_means[j] : X_.col_mean(j);
   }
 
   // As compute_full_gradient, but gradient_[j] is recomputed only where the interval
@@ -144,14 +177,15 @@ class WorkingSetSolver {
   // sums how far grad f has moved (l2) since gradient_[j] was computed, and rounding bounds a
   // dot product's rounding error (n eps ||grad f||). The skipped features' s_j, computed from the
   // stale gradient_[j] inside the interval, is then 0 as the exact one is: the criterion and the
-  // working sets are those of exact products. The first call computes the column norms and every
-  // product, which starts the bounds.
+  // working sets are those of exact products. The first call computes the column norms and starts
+  // the bounds from the last run's gradient, exact at its iterate (iterate ends on a check).
   void refresh_gradient() {
     const Index p = w_.size();
     if (column_norms_.size() == 0) {
       column_norms_.resize(p);
       for (Index j = 0; j < p; ++j) column_norms_[j] = std::sqrt(X_.col_sq_norm(j));
-      compute_full_gradient();
+      exact_at_ = raw_gradient_;
+      drift_.setZero(p);
       return;
     }
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
@@ -181,7 +215,12 @@ class WorkingSetSolver {
   // off.
   bool prepare_covariances() {
     if (covariances_given_up_ || options_.gram == GramMode::never) return false;
-    if (!covariances_) covariances_.emplace(X_, y_, options_.fit_intercept);
+    if (!covariances_) {
+      Vector<Scalar> column_sums = Vector<Scalar>::Zero(w_.size());
+      if (options_.fit_intercept)
+        for (Index j = 0; j < w_.size(); ++j) column_sums[j] = Scalar(X_.rows()) * column_mean(j);
+      covariances_.emplace(X_, target_correlations(), std::move(column_sums), y_.norm());
+    }
     if (covariances_->prepare(X_, w_, b_)) return true;
     covariances_.reset();
     covariances_given_up_ = true;
