@@ -9,8 +9,12 @@
 // row-major copy of X made once (O(nnz(X)) memory); a column is formed when its feature first
 // becomes non-zero and kept for the rest of the path.
 //
-// Tracking stops (track returns false) once G would hold more entries than X (p |S| > nnz(X)),
-// past which a product with X^T is no dearer than one with G, or more than max_entries.
+// Tracking stops (prepare returns false) once G would hold more entries than X (p |S| > nnz(X)),
+// past which a product with X^T is no dearer than one with G, or more than max_entries. It is
+// not started (worthwhile) when that leaves room for fewer than min_tracked features: the copy
+// of X costs about 8 products X^T v (most of it first touches of fresh memory), which checks on
+// so small a support do not repay before it outgrows G (measured on bench/compare's text
+// 20000x50000 path, with room for 20).
 
 #include <algorithm>
 #include <cmath>
@@ -27,13 +31,16 @@ class CovarianceGradient {
  public:
   using Scalar = typename Design::ScalarType;
   static constexpr Index max_entries = Index(1) << 24;  // 128 MiB in double
+  static constexpr Index min_tracked = 64;
+
+  static bool worthwhile(const Design& X) { return max_tracked(X) >= min_tracked; }
 
   /// From X^T y, s (which may be 0 when b stays 0) and ||y||. Copies X by rows.
   CovarianceGradient(const Design& X, Vector<Scalar> target_products, Vector<Scalar> column_sums,
                      Scalar target_norm)
       : rows_(X.row_major_copy()),
         n_(Scalar(X.rows())),
-        max_tracked_(std::min(max_entries, X.nnz()) / std::max<Index>(X.cols(), 1)),
+        max_tracked_(max_tracked(X)),
         slot_(std::size_t(X.cols()), -1),
         target_products_(std::move(target_products)),
         column_sums_(std::move(column_sums)),
@@ -87,6 +94,10 @@ class CovarianceGradient {
   }
 
  private:
+  static Index max_tracked(const Design& X) {
+    return std::min(max_entries, X.nnz()) / std::max<Index>(X.cols(), 1);
+  }
+
   typename Design::RowMajorStorage rows_;
   Scalar n_;
   Index max_tracked_;

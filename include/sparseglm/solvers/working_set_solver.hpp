@@ -210,11 +210,16 @@ class WorkingSetSolver {
   }
 
   // Least squares on a sparse X: whether refresh_gradient takes its products from covariances,
-  // whose new columns this forms (the first call copies X by rows). They are given up for the
-  // rest of the solver's life when they outgrow their budget or the caller turned Gram matrices
-  // off.
+  // whose new columns this forms (the first call copies X by rows). They are not started when
+  // their budget is too small to repay the copy (CovarianceGradient::worthwhile), and given up
+  // for the rest of the solver's life once they outgrow it; never used when the caller turned
+  // Gram matrices off.
   bool prepare_covariances() {
     if (covariances_given_up_ || options_.gram == GramMode::never) return false;
+    if (!covariances_ && !CovarianceGradient<Design>::worthwhile(X_)) {
+      covariances_given_up_ = true;
+      return false;
+    }
     if (!covariances_) {
       Vector<Scalar> column_sums = Vector<Scalar>::Zero(w_.size());
       if (options_.fit_intercept)
