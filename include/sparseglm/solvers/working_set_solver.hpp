@@ -29,6 +29,7 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <variant>
@@ -212,21 +213,21 @@ class WorkingSetSolver {
   // Least squares on a sparse X: whether refresh_gradient takes its products from covariances,
   // whose new columns this forms (the first call copies X by rows). They are not started when
   // their budget is too small to repay the copy (CovarianceGradient::worthwhile), and given up
-  // for the rest of the solver's life once they outgrow it; never used when the caller turned
-  // Gram matrices off.
+  // for the rest of the solver's life once they outgrow it or memory runs out for them (the
+  // products with X need none); never used when the caller turned Gram matrices off.
   bool prepare_covariances() {
     if (covariances_given_up_ || options_.gram == GramMode::never) return false;
-    if (!covariances_ && !CovarianceGradient<Design>::worthwhile(X_)) {
-      covariances_given_up_ = true;
-      return false;
+    try {
+      if (!covariances_ && CovarianceGradient<Design>::worthwhile(X_)) {
+        Vector<Scalar> column_sums = Vector<Scalar>::Zero(w_.size());
+        if (options_.fit_intercept)
+          for (Index j = 0; j < w_.size(); ++j) column_sums[j] = Scalar(X_.rows()) * column_mean(j);
+        covariances_.emplace(X_, target_correlations(), std::move(column_sums), y_.norm());
+      }
+      if (covariances_ && covariances_->prepare(X_, w_, b_)) return true;
+    } catch (const std::bad_alloc&) {
+      // the checks carry on with products with X, which need no memory
     }
-    if (!covariances_) {
-      Vector<Scalar> column_sums = Vector<Scalar>::Zero(w_.size());
-      if (options_.fit_intercept)
-        for (Index j = 0; j < w_.size(); ++j) column_sums[j] = Scalar(X_.rows()) * column_mean(j);
-      covariances_.emplace(X_, target_correlations(), std::move(column_sums), y_.norm());
-    }
-    if (covariances_->prepare(X_, w_, b_)) return true;
     covariances_.reset();
     covariances_given_up_ = true;
     return false;
