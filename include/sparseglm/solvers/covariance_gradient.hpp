@@ -66,8 +66,6 @@ class CovarianceGradient {
       slot_[std::size_t(k)] = Index(tracked_.size());
       covariances_.col(Index(tracked_.size())) = column;
       tracked_.push_back(k);
-      tracked_norms_.conservativeResize(Index(tracked_.size()));
-      tracked_norms_[Index(tracked_.size()) - 1] = std::sqrt(X.col_sq_norm(k));
     }
     tracked_coef_.resize(size);
     for (Index s = 0; s < size; ++s) tracked_coef_[s] = w[tracked_[std::size_t(s)]];
@@ -83,13 +81,14 @@ class CovarianceGradient {
            n_;
   }
 
-  /// A bound on gradient(j)'s rounding error, divided by ||X_j||: every entry of G, X^T y and s
-  /// sums at most n products (error <= n eps ||X_j|| ||X_k||, ||X_j|| ||y||, ||X_j|| sqrt(n)),
-  /// and the product with w adds |S| more terms.
-  Scalar rounding() const {
+  /// A bound on gradient(j)'s rounding error, divided by ||X_j|| (column_norms: every ||X_k||):
+  /// every entry of G, X^T y and s sums at most n products (error <= n eps ||X_j|| ||X_k||,
+  /// ||X_j|| ||y||, ||X_j|| sqrt(n)), and the product with w adds |S| more terms.
+  Scalar rounding(const Vector<Scalar>& column_norms) const {
     const Index size = tracked_coef_.size();
-    const Scalar magnitude = tracked_norms_.head(size).dot(tracked_coef_.cwiseAbs()) + target_norm_ +
-                             std::abs(intercept_) * std::sqrt(n_);
+    Scalar magnitude = target_norm_ + std::abs(intercept_) * std::sqrt(n_);
+    for (Index s = 0; s < size; ++s)
+      magnitude += column_norms[tracked_[std::size_t(s)]] * std::abs(tracked_coef_[s]);
     return (n_ + Scalar(size + 3)) * std::numeric_limits<Scalar>::epsilon() * magnitude / n_;
   }
 
@@ -105,7 +104,6 @@ class CovarianceGradient {
   std::vector<Index> tracked_;  // the tracked features, in column order
   // p x capacity, row-major: gradient(j) reads one contiguous row
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> covariances_;
-  Vector<Scalar> tracked_norms_;    // ||X_k|| of the tracked features
   Vector<Scalar> target_products_;  // X^T y
   Vector<Scalar> column_sums_;
   Scalar target_norm_;

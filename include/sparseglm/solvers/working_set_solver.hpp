@@ -194,7 +194,7 @@ class WorkingSetSolver {
     exact_at_ = raw_gradient_;
     Scalar rounding = Scalar(X_.rows()) * std::numeric_limits<Scalar>::epsilon() * raw_gradient_.norm();
     if constexpr (uses_covariances) {
-      if (prepare_covariances()) rounding += covariances_->rounding();
+      if (prepare_covariances()) rounding += covariances_->rounding(column_norms_);
     }
     const Index min_columns = std::max<Index>(1, min_entries_per_thread * p / std::max<Index>(X_.nnz(), 1));
     parallel_ranges(p, options_.n_threads, min_columns, 1, [&](Index begin, Index end) {
