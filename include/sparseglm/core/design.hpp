@@ -5,6 +5,7 @@
 //   col_dot(j, v)         X_j^T v
 //   col_axpy(j, a, v)     v += a * X_j
 //   col_sq_norm(j)        ||X_j||^2
+//   col_dot_and_sq_norm(j, v)   (X_j^T v, ||X_j||^2) in one pass (datafits' initialize)
 //   col_weighted_sum(j,f) sum_i X_ij f(i) over the stored entries of column j (for datafits
 //                         whose per-sample gradient is computed on the fly)
 //   col_mean(j)           mean_i X_ij
@@ -12,7 +13,7 @@
 //   col_model_dots(j, g, h)     (X_j^T g, X_j^T h, sum_i h_i X_ij^2) in one pass  (second-order
 //   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i             models, solvers/prox_newton.hpp)
 // and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
-//   col_centered_sq_norm(j, m)        ||X_j - m||^2
+//   col_moments(j)                    (mean_j, ||X_j||^2, ||X_j - mean_j||^2), reading X_j once
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
 //   col_weighted_sum_and_total(j, f)  (sum_i X_ij f(i), sum over all rows i of f(i))
 // and the Gram kernel of least-squares inner solves (solvers/gram_cd.hpp):
@@ -49,6 +50,14 @@ struct ColumnModelDots {
   Scalar weighted_sq_norm;  ///< sum_i h_i X_ij^2
 };
 
+/// Column j's mean and squared norms, uncentred and centred (col_moments).
+template <class Scalar>
+struct ColumnMoments {
+  Scalar mean;              ///< sum_i X_ij / n
+  Scalar sq_norm;           ///< ||X_j||^2
+  Scalar centered_sq_norm;  ///< ||X_j - mean 1||^2, summed over the centred entries
+};
+
 namespace detail {
 // A thread of X^T v gets at least this many entries of X: starting a thread costs about as much
 // as 10^4 multiply-adds.
@@ -79,6 +88,10 @@ class DenseDesign {
   Scalar col_dot(Index j, const Vector<Scalar>& v) const { return X_.col(j).dot(v); }
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
+  // The second reduction reads the column from cache: X is read from memory once.
+  std::pair<Scalar, Scalar> col_dot_and_sq_norm(Index j, const Vector<Scalar>& v) const {
+    return {X_.col(j).dot(v), X_.col(j).squaredNorm()};
+  }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     return {X_.col(j).dot(g), X_.col(j).dot(h), (X_.col(j).array().square() * h.array()).sum()};
@@ -87,8 +100,10 @@ class DenseDesign {
     return (X_.col(j).array() * weights.array() * v.array()).sum();
   }
   Index col_nnz(Index) const { return X_.rows(); }
-  Scalar col_centered_sq_norm(Index j, Scalar mean) const {
-    return (X_.col(j).array() - mean).square().sum();
+  ColumnMoments<Scalar> col_moments(Index j) const {
+    const auto column = X_.col(j);
+    const Scalar mean = column.mean();
+    return {mean, column.squaredNorm(), (column.array() - mean).square().sum()};
   }
   void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
     v.array() += a * (X_.col(j).array() - mean);
@@ -207,16 +222,12 @@ class SparseDesign {
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * f(Index(inner_[k]));
     return sum;
   }
-  Scalar col_sq_norm(Index j) const {
-    Scalar sum = 0;
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * values_[k];
-    return sum;
+  Scalar col_sq_norm(Index j) const { return col_values(j).squaredNorm(); }
+  // The norm's pass reads the column's entries from cache: X is read from memory once.
+  std::pair<Scalar, Scalar> col_dot_and_sq_norm(Index j, const Vector<Scalar>& v) const {
+    return {col_dot(j, v), col_sq_norm(j)};
   }
-  Scalar col_mean(Index j) const {
-    Scalar sum = 0;
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k];
-    return sum / Scalar(rows_);
-  }
+  Scalar col_mean(Index j) const { return col_values(j).sum() / Scalar(rows_); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     ColumnModelDots<Scalar> dots{0, 0, 0};
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) {
@@ -234,10 +245,12 @@ class SparseDesign {
     return sum;
   }
   Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }
-  Scalar col_centered_sq_norm(Index j, Scalar mean) const {
-    Scalar sum = Scalar(rows_ - col_nnz(j)) * mean * mean;  // the implicit zeros
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += (values_[k] - mean) * (values_[k] - mean);
-    return sum;
+  // The second and third passes read the column's entries from cache: X is read from memory once.
+  ColumnMoments<Scalar> col_moments(Index j) const {
+    const auto values = col_values(j);
+    const Scalar mean = values.sum() / Scalar(rows_);
+    const Scalar implicit_zeros = Scalar(rows_ - col_nnz(j)) * mean * mean;
+    return {mean, values.squaredNorm(), implicit_zeros + (values.array() - mean).square().sum()};
   }
   void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
     v.array() -= a * mean;
@@ -326,6 +339,9 @@ class SparseDesign {
     inner_ = X.innerIndexPtr();
     values_ = X.valuePtr();
   }
+
+  // Column j's stored values, contiguous: Eigen's reductions over them are vectorised.
+  Eigen::Map<const Vector<Scalar>> col_values(Index j) const { return {values_ + outer_[j], col_nnz(j)}; }
 
   std::shared_ptr<Storage> owned_;  // set only when the input had to be converted
   Index rows_ = 0;

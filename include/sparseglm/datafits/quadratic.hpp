@@ -17,12 +17,14 @@ class Quadratic {
 
   template <class Design, class Scalar>
   void initialize(const Design& X, const Vector<Scalar>& y) {
-    const Index n = X.rows();
+    const double n = double(X.rows());
     lipschitz_.resize(X.cols());
-    Vector<Scalar> Xty(X.cols());
-    X.transpose_times(y, Xty);
-    Xty_ = Xty.template cast<double>();
-    for (Index j = 0; j < X.cols(); ++j) lipschitz_[j] = double(X.col_sq_norm(j)) / double(n);
+    Xty_.resize(X.cols());
+    for (Index j = 0; j < X.cols(); ++j) {
+      const auto [dot, sq_norm] = X.col_dot_and_sq_norm(j, y);
+      Xty_[j] = double(dot);
+      lipschitz_[j] = double(sq_norm) / n;
+    }
   }
 
   template <class Scalar>

@@ -51,11 +51,10 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
       throw_invalid("X", "column " + std::to_string(j) +
                              ": its squared norm overflows in this precision; rescale the column");
     if (!(column_norm_lipschitz && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n))) continue;
-    const Scalar mean = X.col_mean(j);
-    const Scalar norm = X.col_sq_norm(j);
+    const auto moments = X.col_moments(j);
     constants.centered[j] = true;
-    constants.column_means[j] = mean;
-    if (norm > Scalar(0)) constants.lipschitz[j] *= X.col_centered_sq_norm(j, mean) / norm;
+    constants.column_means[j] = moments.mean;
+    if (moments.sq_norm > Scalar(0)) constants.lipschitz[j] *= moments.centered_sq_norm / moments.sq_norm;
   }
   return constants;
 }
