@@ -737,3 +737,33 @@ TEST_CASE("duality_gap: weak duality against the reference optimum, and a vanish
         CHECK(at_solution.gap <= 1e-8 * at_solution.primal);
       }
 }
+
+TEST_CASE("solve: p0 = 0 starts from the solver's own smallest working set", "[solve][working_set]") {
+  // 150 features, more than 40 of them violating at w = 0: the first working set has exactly the
+  // smallest size.
+  const HardProblem hard;
+  const auto first_working_set = [&](sparseglm::Solver solver, int p0, const auto& datafit, const auto& y,
+                                     double alpha) {
+    SolverOptions options = tight_options(1e-8, true);
+    options.solver = solver;
+    options.p0 = p0;
+    long size = -1;
+    options.callback = [&](const sparseglm::IterationInfo& info) {
+      if (info.iteration == 1) size = info.working_set_size;
+      return true;
+    };
+    const auto result =
+        sparseglm::solve(hard.problem.X, y, datafit, sparseglm::penalties::L1(alpha), options);
+    CHECK(result.converged());
+    return size;
+  };
+  const sparseglm::datafits::Quadratic quadratic;
+  CHECK(first_working_set(sparseglm::Solver::anderson_cd, 0, quadratic, hard.problem.y, hard.alpha) == 40);
+  CHECK(first_working_set(sparseglm::Solver::anderson_cd, 7, quadratic, hard.problem.y, hard.alpha) == 7);
+  const Eigen::VectorXd labels = (hard.problem.y.array() > hard.problem.y.mean()).cast<double>();
+  const double alpha =
+      0.05 * ref::alpha_max(hard.problem.X, labels, Loss::logistic, ref::Penalty::l1(1), true);
+  const sparseglm::datafits::Logistic logistic;
+  CHECK(first_working_set(sparseglm::Solver::prox_newton, 0, logistic, labels, alpha) == 10);
+  CHECK(first_working_set(sparseglm::Solver::prox_newton, 25, logistic, labels, alpha) == 25);
+}

@@ -46,8 +46,9 @@ struct SolverOptions {
   int max_iter = 50;
   /// Coordinate-descent epochs over all working sets of the fit together. >= 1.
   int max_epochs = 50000;
-  /// Smallest working-set size (penalised features beyond the unpenalised ones). >= 1.
-  int p0 = 10;
+  /// Smallest working-set size (penalised features beyond the unpenalised ones). 0: the
+  /// solver's own, 40 for Anderson CD and 10 for prox-Newton. >= 0.
+  int p0 = 0;
   /// Fit an unpenalised intercept b.
   bool fit_intercept = true;
   /// Anderson acceleration: iterates combined per extrapolation (0 turns it off).
@@ -74,7 +75,7 @@ struct SolverOptions {
     if (max_iter < 1) detail::throw_invalid("max_iter", "must be >= 1, got " + std::to_string(max_iter));
     if (max_epochs < 1)
       detail::throw_invalid("max_epochs", "must be >= 1, got " + std::to_string(max_epochs));
-    if (p0 < 1) detail::throw_invalid("p0", "must be >= 1, got " + std::to_string(p0));
+    if (p0 < 0) detail::throw_invalid("p0", "must be >= 0, got " + std::to_string(p0));
     if (anderson_memory < 0 || anderson_memory == 1 || anderson_memory > 50)
       detail::throw_invalid("anderson_memory",
                             "must be 0 (off) or in [2, 50], got " + std::to_string(anderson_memory));

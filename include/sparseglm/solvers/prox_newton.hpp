@@ -123,6 +123,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     recompute_predictions();
   }
 
+  // skglm's 10: on bench/compare's L1-logistic cells, 20 and 40 changed the epochs by -50% to +70%
+  // from cell to cell, without a trend.
+  static constexpr Index default_p0 = 10;
+
   Index next_working_set_size(Index support) const { return Base::default_working_set_size(support); }
 
   // Prox-Newton steps on the working set until its criterion is <= tol. raw_gradient_ must be

@@ -21,6 +21,7 @@
 // (covariance_gradient.hpp) while that is cheaper.
 //
 // A solver derives from WorkingSetSolver<Itself, ...> and provides
+//   static constexpr Index default_p0;   the smallest working set when options.p0 is 0;
 //   void fit_null_model();   penalised coefficients at 0: intercept and unpenalised features at
 //                            their optimum (w_, b_, Xw_ updated);
 //   Index next_working_set_size(Index support);
@@ -98,7 +99,8 @@ class WorkingSetSolver {
   // ones, where Gram solves cost |W|^2.
   Index default_working_set_size(Index support) const {
     constexpr Index growth = Design::is_sparse ? 4 : 2;
-    return working_set_size(options_.p0, Index(unpenalized_.size()), support, w_.size(), growth);
+    const Index p0 = options_.p0 > 0 ? Index(options_.p0) : Derived::default_p0;
+    return working_set_size(p0, Index(unpenalized_.size()), support, w_.size(), growth);
   }
 
   Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
