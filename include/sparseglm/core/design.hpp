@@ -209,8 +209,20 @@ class SparseDesign {
   Index nnz() const { return static_cast<Index>(outer_[cols_]); }
 
   Scalar col_dot(Index j, const Vector<Scalar>& v) const {
+    Index k = outer_[j];
+    const Index end = outer_[j + 1];
+    if (end - k >= long_column) {
+      // Four partial sums: one serial sum makes a long column's dot product wait on the latency
+      // of each addition (short ones overlap with the next column's). The order is fixed: the
+      // result does not depend on the caller.
+      Scalar partial[4] = {0, 0, 0, 0};
+      for (; k + 4 <= end; k += 4)
+        for (int lane = 0; lane < 4; ++lane) partial[lane] += values_[k + lane] * v[inner_[k + lane]];
+      for (; k < end; ++k) partial[0] += values_[k] * v[inner_[k]];
+      return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+    }
     Scalar sum = 0;
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * v[inner_[k]];
+    for (; k < end; ++k) sum += values_[k] * v[inner_[k]];
     return sum;
   }
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const {
@@ -339,6 +351,11 @@ class SparseDesign {
     inner_ = X.innerIndexPtr();
     values_ = X.valuePtr();
   }
+
+  // Stored entries from which col_dot splits its sum (X^T v on bench/compare's text problems:
+  // 7% faster with 128 than with one sum; 8 to 64 gained less, and 4 partial sums on columns of
+  // about 20 entries were 10-20% slower).
+  static constexpr Index long_column = 128;
 
   // Column j's stored values, contiguous: Eigen's reductions over them are vectorised.
   Eigen::Map<const Vector<Scalar>> col_values(Index j) const { return {values_ + outer_[j], col_nnz(j)}; }
