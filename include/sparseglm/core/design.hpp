@@ -5,7 +5,6 @@
 //   col_dot(j, v)         X_j^T v
 //   col_axpy(j, a, v)     v += a * X_j
 //   col_sq_norm(j)        ||X_j||^2
-//   col_dot_and_sq_norm(j, v)   (X_j^T v, ||X_j||^2) in one pass (datafits' initialize)
 //   col_weighted_sum(j,f) sum_i X_ij f(i) over the stored entries of column j (for datafits
 //                         whose per-sample gradient is computed on the fly)
 //   col_mean(j)           mean_i X_ij
@@ -88,10 +87,6 @@ class DenseDesign {
   Scalar col_dot(Index j, const Vector<Scalar>& v) const { return X_.col(j).dot(v); }
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
-  // The second reduction reads the column from cache: X is read from memory once.
-  std::pair<Scalar, Scalar> col_dot_and_sq_norm(Index j, const Vector<Scalar>& v) const {
-    return {X_.col(j).dot(v), X_.col(j).squaredNorm()};
-  }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     return {X_.col(j).dot(g), X_.col(j).dot(h), (X_.col(j).array().square() * h.array()).sum()};
@@ -235,10 +230,6 @@ class SparseDesign {
     return sum;
   }
   Scalar col_sq_norm(Index j) const { return col_values(j).squaredNorm(); }
-  // The norm's pass reads the column's entries from cache: X is read from memory once.
-  std::pair<Scalar, Scalar> col_dot_and_sq_norm(Index j, const Vector<Scalar>& v) const {
-    return {col_dot(j, v), col_sq_norm(j)};
-  }
   Scalar col_mean(Index j) const { return col_values(j).sum() / Scalar(rows_); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     ColumnModelDots<Scalar> dots{0, 0, 0};

@@ -20,10 +20,10 @@ class Quadratic {
     const double n = double(X.rows());
     lipschitz_.resize(X.cols());
     Xty_.resize(X.cols());
+    // Column by column, so that the norm's pass reads X_j from cache: X is read from memory once.
     for (Index j = 0; j < X.cols(); ++j) {
-      const auto [dot, sq_norm] = X.col_dot_and_sq_norm(j, y);
-      Xty_[j] = double(dot);
-      lipschitz_[j] = double(sq_norm) / n;
+      Xty_[j] = double(X.col_dot(j, y));
+      lipschitz_[j] = double(X.col_sq_norm(j)) / n;
     }
   }
 
