@@ -34,7 +34,7 @@ DualityGap duality_gap(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixB
         penalty.conjugate(v);
       },
       "sparseglm::duality_gap: the datafit needs dual_value and the penalty dual_scaling and conjugate");
-  const Vector<Scalar> target = detail::checked_target(design, y, datafit);
+  const Vector<Scalar> target = detail::checked_target(design, y, datafit, /*constants_follow=*/false);
   detail::check_length("coef", coef.size(), design.cols(), "the number of columns of X");
   const Vector<Scalar> w = coef.template cast<Scalar>();
 

@@ -24,7 +24,7 @@ double alpha_max(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YD
                  DatafitType datafit, const PenaltyType& penalty, bool fit_intercept = true) {
   const auto design = make_design(X.derived());
   detail::check_models<std::remove_const_t<decltype(design)>, DatafitType, PenaltyType>();
-  const auto target = detail::checked_target(design, y, datafit);
+  const auto target = detail::checked_target(design, y, datafit, /*constants_follow=*/true);
   detail::validate_penalty(penalty, design.cols());
   datafit.initialize(design, target);
   SolverOptions options;
@@ -96,7 +96,7 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
   options.validate();
   if (alphas.size() == 0) detail::throw_invalid("alphas", "is empty");
   for (Index k = 0; k < alphas.size(); ++k) detail::check_alpha(alphas[k]);
-  const auto target = detail::checked_target(design, y, datafit);
+  const auto target = detail::checked_target(design, y, datafit, /*constants_follow=*/true);
   detail::validate_penalty(penalty, design.cols());
   datafit.initialize(design, target);
   const auto constants = detail::coordinate_constants(design, datafit, options.fit_intercept);

@@ -88,7 +88,7 @@ std::vector<Row> bad_input_table(const Data& d) {
       {"sparse X with 0 columns", [=] { solve_q(Eigen::SparseMatrix<double>(10, 0), y); },
        "X: has no columns"},
       {"NaN in dense X", [=] { solve_q(with([](auto& M) { M(2, 3) = kNaN; }), y); },
-       "X: contains NaN or Inf"},
+       "X: contains NaN or Inf (column 3)"},
       {"Inf in dense X", [=] { solve_q(with([](auto& M) { M(0, 0) = -kInf; }), y); },
        "X: contains NaN or Inf"},
       {"Inf in sparse X",
@@ -103,6 +103,21 @@ std::vector<Row> bad_input_table(const Data& d) {
          Eigen::SparseMatrix<double> S = d.X_sparse;
          S.coeffRef(7, 2) = kNaN;
          solve_q(S, y);
+       },
+       "X: contains NaN or Inf (column 2)"},
+      {"NaN in X, logistic fit",
+       [=] { (void)sparseglm::solve(with([](auto& M) { M(3, 1) = kNaN; }), d.labels, Logistic{}, L1(0.01)); },
+       "X: contains NaN or Inf (column 1)"},
+      {"Inf in X, alpha_max",
+       [=] { (void)sparseglm::alpha_max(with([](auto& M) { M(6, 0) = kInf; }), y, Quadratic{}, L1(1)); },
+       "X: contains NaN or Inf (column 0)"},
+      {"NaN in X, path",
+       [=] { (void)sparseglm::path(with([](auto& M) { M(0, 2) = kNaN; }), y, Quadratic{}, L1(1), d.alphas); },
+       "X: contains NaN or Inf (column 2)"},
+      {"NaN in X, duality_gap",
+       [=] {
+         (void)sparseglm::duality_gap(with([](auto& M) { M(1, 1) = kNaN; }), y, Quadratic{}, L1(0.1),
+                                      Eigen::VectorXd::Zero(4), 0.0);
        },
        "X: contains NaN or Inf"},
       {"a column whose squared norm overflows", [=] { solve_q(with([](auto& M) { M(5, 2) = 1e160; }), y); },
@@ -327,7 +342,7 @@ TEST_CASE("validation: the valid baseline calls do not throw", "[validation]") {
 TEST_CASE("validation: bad input throws sparseglm::invalid_argument naming the problem", "[validation]") {
   const Data d;
   const std::vector<Row> table = bad_input_table(d);
-  REQUIRE(table.size() == 83);
+  REQUIRE(table.size() == 87);
   for (const Row& row : table) {
     DYNAMIC_SECTION(row.description) {
       INFO("expected message to contain: " << row.expected);
@@ -335,6 +350,33 @@ TEST_CASE("validation: bad input throws sparseglm::invalid_argument naming the p
       REQUIRE_THROWS_AS(row.call(), std::invalid_argument);  // the standard base class
       REQUIRE_THROWS_WITH(row.call(), Catch::Contains(row.expected));
     }
+  }
+}
+
+// Quadratic without its lipschitz_is_column_norm declaration: the validation must then read X.
+struct QuadraticWithoutColumnNorms : Quadratic {
+  static constexpr bool lipschitz_is_column_norm = false;
+};
+
+TEST_CASE("validation: NaN and Inf in X are found with or without column-norm Lipschitz constants",
+          "[validation]") {
+  const Data d;
+  for (const double bad : {kNaN, kInf}) {
+    Eigen::MatrixXd X = d.X;
+    X(4, 2) = bad;
+    const Eigen::SparseMatrix<double> X_sparse = X.sparseView();
+    // Found by the pass over X before the datafit is initialised:
+    CHECK_THROWS_WITH(sparseglm::solve(X, d.y, QuadraticWithoutColumnNorms{}, L1(0.1)),
+                      Catch::Equals("X: contains NaN or Inf"));
+    CHECK_THROWS_WITH(sparseglm::solve(X_sparse, d.y, QuadraticWithoutColumnNorms{}, L1(0.1)),
+                      Catch::Equals("X: contains NaN or Inf"));
+    // Found from the column's Lipschitz constant:
+    CHECK_THROWS_WITH(sparseglm::solve(X, d.y, Quadratic{}, L1(0.1)),
+                      Catch::Equals("X: contains NaN or Inf (column 2)"));
+    CHECK_THROWS_WITH(sparseglm::solve(X_sparse, d.y, Quadratic{}, L1(0.1)),
+                      Catch::Equals("X: contains NaN or Inf (column 2)"));
+    CHECK_THROWS_WITH(sparseglm::solve(Eigen::MatrixXf(X.cast<float>()), d.y, Quadratic{}, L1(0.1)),
+                      Catch::Equals("X: contains NaN or Inf (column 2)"));
   }
 }
 

@@ -9,6 +9,7 @@
 //                         whose per-sample gradient is computed on the fly)
 //   col_mean(j)           mean_i X_ij
 //   col_nnz(j)            stored entries of column j
+//   col_all_finite(j)     no NaN or Inf in column j (all_finite(): in X)
 //   col_model_dots(j, g, h)     (X_j^T g, X_j^T h, sum_i h_i X_ij^2) in one pass  (second-order
 //   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i             models, solvers/prox_newton.hpp)
 // and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
@@ -88,6 +89,7 @@ class DenseDesign {
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const { v.noalias() += a * X_.col(j); }
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
+  bool col_all_finite(Index j) const { return X_.col(j).allFinite(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     return {X_.col(j).dot(g), X_.col(j).dot(h), (X_.col(j).array().square() * h.array()).sum()};
   }
@@ -231,6 +233,7 @@ class SparseDesign {
   }
   Scalar col_sq_norm(Index j) const { return col_values(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return col_values(j).sum() / Scalar(rows_); }
+  bool col_all_finite(Index j) const { return col_values(j).allFinite(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     ColumnModelDots<Scalar> dots{0, 0, 0};
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) {

@@ -10,11 +10,13 @@
 
 namespace sparseglm::detail {
 
+/// X's shape, and its entries unless `check_entries` is false (then the caller finds NaN and Inf
+/// another way: coordinate_constants does, from the column norms).
 template <class Design>
-void check_design(const Design& X) {
+void check_design(const Design& X, bool check_entries = true) {
   if (X.rows() == 0) throw_invalid("X", "has no rows (empty data)");
   if (X.cols() == 0) throw_invalid("X", "has no columns (empty data)");
-  if (!X.all_finite()) throw_invalid("X", "contains NaN or Inf");
+  if (check_entries && !X.all_finite()) throw_invalid("X", "contains NaN or Inf");
 }
 
 template <class Derived>

@@ -19,7 +19,9 @@
 //   static constexpr bool lipschitz_is_column_norm = true
 //                                 declares L_j = kappa ||X_j||^2 / n with kappa >= sup f'':
 //                                 the solver may then rescale L_j to centred columns and use
-//                                 centred updates (solvers/coordinate_constants.hpp).
+//                                 centred updates (solvers/coordinate_constants.hpp), and it
+//                                 finds NaN and Inf in X from the L_j instead of a pass over X
+//                                 (initialize may meet them first, and must not mind them).
 //   gradient_j_and_intercept(X, y, Xw, j)
 //                                 (dF/dw_j, dF/db) together, for centred updates; without it
 //                                 the solver sums raw_gradient. O(n).

@@ -16,6 +16,9 @@
 // for columns with nnz(X_j) >= n / 4 only, where it stays O(nnz(X_j)). Sparser columns lose
 // little there: by Cauchy-Schwarz n mean_j^2 <= (nnz(X_j) / n) ||X_j||^2, so centring shrinks L_j
 // by at most their density.
+// For those datafits a NaN or Inf in X_j makes L_j NaN or Inf, so this is where such entries are
+// found (solve.hpp, checked_target): a column with a non-finite L_j is read once more to tell them
+// from a squared norm that overflows.
 
 #include <cmath>
 #include <string>
@@ -25,6 +28,13 @@
 #include "sparseglm/core/types.hpp"
 
 namespace sparseglm::detail {
+
+/// Whether the datafit declares L_j = kappa ||X_j||^2 / n (datafits/datafit.hpp): then a NaN or
+/// Inf in X_j makes L_j NaN or Inf.
+template <class DatafitType>
+inline constexpr bool lipschitz_is_column_norm = requires {
+  requires DatafitType::lipschitz_is_column_norm;
+};
 
 template <class Scalar>
 struct CoordinateConstants {
@@ -38,7 +48,6 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
                                                                       const DatafitType& datafit,
                                                                       bool fit_intercept) {
   using Scalar = typename Design::ScalarType;
-  constexpr bool column_norm_lipschitz = requires { requires DatafitType::lipschitz_is_column_norm; };
   constexpr bool least_squares = requires { requires DatafitType::is_least_squares; };
   const Index n = X.rows(), p = X.cols();
   CoordinateConstants<Scalar> constants;
@@ -47,10 +56,13 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
   constants.column_means.setZero(p);
   for (Index j = 0; j < p; ++j) {
     constants.lipschitz[j] = Scalar(datafit.lipschitz(j));
-    if (!std::isfinite(constants.lipschitz[j]))
+    if (!std::isfinite(constants.lipschitz[j])) {
+      if (!X.col_all_finite(j)) throw_invalid("X", "contains NaN or Inf (column " + std::to_string(j) + ")");
       throw_invalid("X", "column " + std::to_string(j) +
                              ": its squared norm overflows in this precision; rescale the column");
-    if (!(column_norm_lipschitz && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n))) continue;
+    }
+    if (!(lipschitz_is_column_norm<DatafitType> && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n)))
+      continue;
     const auto moments = X.col_moments(j);
     constants.centered[j] = true;
     constants.column_means[j] = moments.mean;

@@ -16,6 +16,7 @@
 #include "sparseglm/core/validation.hpp"
 #include "sparseglm/datafits/datafit.hpp"
 #include "sparseglm/penalties/penalty.hpp"
+#include "sparseglm/solvers/coordinate_constants.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/result.hpp"
 #include "sparseglm/solvers/run_solver.hpp"
@@ -23,12 +24,15 @@
 namespace sparseglm {
 namespace detail {
 
-/// Validates X and y and returns y as the datafit computes with it, in X's scalar.
+/// Validates X and y and returns y as the datafit computes with it, in X's scalar. With
+/// `constants_follow` (the caller computes coordinate_constants next) and a datafit whose L_j is
+/// a column norm, NaN and Inf in X are left to coordinate_constants, which finds them from the
+/// L_j without a pass over X of its own.
 template <class Design, class YDerived, class DatafitType>
 Vector<typename Design::ScalarType> checked_target(const Design& X, const Eigen::MatrixBase<YDerived>& y,
-                                                   const DatafitType& datafit) {
+                                                   const DatafitType& datafit, bool constants_follow) {
   using Scalar = typename Design::ScalarType;
-  check_design(X);
+  check_design(X, /*check_entries=*/!(constants_follow && lipschitz_is_column_norm<DatafitType>));
   if (y.cols() != 1) throw_invalid("y", "must be a vector, got " + std::to_string(y.cols()) + " columns");
   check_length("y", y.rows(), X.rows(), "the number of rows of X");
   const Vector<Scalar> target = y.template cast<Scalar>();
@@ -54,7 +58,7 @@ SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Ei
   using Scalar = typename Design::ScalarType;
   check_models<Design, DatafitType, PenaltyType>();
   options.validate();
-  const Vector<Scalar> target = checked_target(X, y, datafit);
+  const Vector<Scalar> target = checked_target(X, y, datafit, /*constants_follow=*/true);
   validate_penalty(penalty, X.cols());
   Vector<Scalar> w = Vector<Scalar>::Zero(X.cols());
   if (coef0) {
