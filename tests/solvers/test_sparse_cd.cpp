@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -87,6 +88,48 @@ TEST_CASE("solve: text-like sparse designs with an intercept are certified, dens
           CHECK(std::abs(dense.intercept - sparse.intercept) <=
                 1e-5 * std::max(1.0, std::abs(dense.intercept)));
         }
+}
+
+// ||X_j - mean_j 1||^2 / n in long double, by two passes.
+long double centered_sq_norm_over_n(const Eigen::MatrixXd& X, Index j) {
+  long double sum = 0, centered = 0;
+  for (Index i = 0; i < X.rows(); ++i) sum += X(i, j);
+  const long double mean = sum / X.rows();
+  for (Index i = 0; i < X.rows(); ++i) centered += (X(i, j) - mean) * (X(i, j) - mean);
+  return centered / X.rows();
+}
+
+TEST_CASE("coordinate constants: centred least-squares curvatures equal ||X_j - mean_j||^2 / n",
+          "[solve][sparse][constants]") {
+  // Columns: text-like (means far from 0 in the dense ones), an all-zero column, a constant one
+  // (curvature exactly 0 once centred), an offset one (mean^2 near ||X_j||^2 / n: the datafit's
+  // L_j - mean_j^2 would cancel, so the constants sum the centred norm afresh) and a Gaussian one.
+  Eigen::MatrixXd X(60, 12);
+  X.leftCols(8) = text_like_design(60, 8, 5);
+  X.col(8).setZero();
+  X.col(9).setConstant(0.75);
+  X.col(10) = Eigen::VectorXd::LinSpaced(60, 100.0, 100.5);
+  X.col(11) = Eigen::VectorXd::LinSpaced(60, -1.0, 1.3).array().sin();
+  const Eigen::SparseMatrix<double> X_sparse = to_sparse<double>(X);
+  const auto check = [&](const auto& design, double relative_tol) {
+    using Scalar = typename std::remove_cvref_t<decltype(design)>::ScalarType;
+    sparseglm::datafits::Quadratic datafit;
+    datafit.initialize(design, Eigen::Matrix<Scalar, -1, 1>(Eigen::Matrix<Scalar, -1, 1>::Zero(X.rows())));
+    const auto constants = sparseglm::detail::coordinate_constants(design, datafit, /*fit_intercept=*/true);
+    for (Index j = 0; j < X.cols(); ++j) {
+      INFO("column " << j);
+      CHECK(constants.centered[std::size_t(j)]);
+      CHECK(double(constants.column_means[j]) == Approx(X.col(j).mean()).epsilon(relative_tol).margin(0));
+      const double expected = double(centered_sq_norm_over_n(X, j));
+      CHECK(std::abs(double(constants.lipschitz[j]) - expected) <= relative_tol * datafit.lipschitz(j));
+    }
+    CHECK(constants.lipschitz[8] == Scalar(0));
+    CHECK(constants.lipschitz[9] == Scalar(0));
+  };
+  check(sparseglm::make_design(X), 1e-14);
+  check(sparseglm::make_design(X_sparse), 1e-14);
+  const Eigen::MatrixXf X_float = X.cast<float>();
+  check(sparseglm::make_design(X_float), 1e-5);
 }
 
 TEST_CASE("solve: centred sparse updates need few epochs, and the inner loop stops once solved",

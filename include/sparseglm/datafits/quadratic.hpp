@@ -20,10 +20,13 @@ class Quadratic {
     const double n = double(X.rows());
     lipschitz_.resize(X.cols());
     Xty_.resize(X.cols());
-    // Column by column, so that the norm's pass reads X_j from cache: X is read from memory once.
+    column_means_.resize(X.cols());
+    // Column by column, so that the passes for the norm and the mean read X_j from cache: X is
+    // read from memory once.
     for (Index j = 0; j < X.cols(); ++j) {
       Xty_[j] = double(X.col_dot(j, y));
       lipschitz_[j] = double(X.col_sq_norm(j)) / n;
+      column_means_[j] = double(X.col_mean(j));
     }
   }
 
@@ -47,6 +50,9 @@ class Quadratic {
   /// X^T y, computed (in the design's precision) at initialize.
   const Eigen::VectorXd& target_correlations() const { return Xty_; }
 
+  /// X^T 1 / n, computed (in the design's precision) at initialize.
+  const Eigen::VectorXd& column_means() const { return column_means_; }
+
   /// Dual objective term -sum_i f_i^*(-theta_i) = sum_i (theta_i y_i - n theta_i^2 / 2), for
   /// duality gaps (duality_gap.hpp).
   template <class Scalar>
@@ -62,6 +68,7 @@ class Quadratic {
  private:
   Eigen::VectorXd lipschitz_;
   Eigen::VectorXd Xty_;
+  Eigen::VectorXd column_means_;
 };
 
 }  // namespace sparseglm::datafits

@@ -63,8 +63,18 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
     }
     if (!(lipschitz_is_column_norm<DatafitType> && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n)))
       continue;
-    const auto moments = X.col_moments(j);
     constants.centered[j] = true;
+    if constexpr (least_squares && requires { datafit.column_means(); }) {
+      // L~_j = ||X_j - mean_j 1||^2 / n = L_j - mean_j^2 from what initialize computed, without
+      // a pass over X, where the difference loses at most one bit (mean_j^2 <= L_j / 2).
+      const double mean = datafit.column_means()[j], lipschitz = datafit.lipschitz(j);
+      if (mean * mean <= lipschitz / 2) {
+        constants.column_means[j] = Scalar(mean);
+        constants.lipschitz[j] = Scalar(lipschitz - mean * mean);
+        continue;
+      }
+    }
+    const auto moments = X.col_moments(j);
     constants.column_means[j] = moments.mean;
     if (moments.sq_norm > Scalar(0)) constants.lipschitz[j] *= moments.centered_sq_norm / moments.sq_norm;
   }
