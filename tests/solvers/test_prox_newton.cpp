@@ -252,6 +252,63 @@ TEST_CASE("prox_newton: model epochs skip coordinates that stay at 0, and an epo
     }
 }
 
+// For each model solved right after a step that the line search shortened (same working set):
+// the epochs of the model that gave that step, and its own.
+std::vector<std::pair<long, long>> epochs_around_shortened_steps(const std::string& log) {
+  std::vector<std::pair<long, long>> pairs;
+  std::istringstream lines(log);
+  std::string line;
+  long last_model_epochs = -1;
+  bool shortened = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("iteration ", 0) == 0) shortened = false;  // a new working set
+    if (const std::size_t at = line.find("model: "); at != std::string::npos) {
+      const long epochs = std::stol(line.substr(at + 7));
+      if (shortened) pairs.emplace_back(last_model_epochs, epochs);
+      last_model_epochs = epochs;
+      shortened = false;
+    }
+    if (const std::size_t at = line.find("step length "); at != std::string::npos)
+      shortened = std::stod(line.substr(at + 12)) < 1.0;
+  }
+  return pairs;
+}
+
+TEST_CASE("prox_newton: after a shortened step the next model starts from the rest of the direction",
+          "[prox_newton][line_search]") {
+  // After a step of length t the next model's minimiser is near (1 - t) d; started there, its CD
+  // needs about half the epochs of the model before it (0.49 over these fits), against 0.73 when
+  // every model starts from d = 0.
+  long before = 0, after = 0;
+  int shortened_steps = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed)
+    for (const bool intercept : {false, true}) {
+      ProblemSpec spec = logistic_spec(DesignKind::sparse, seed, 200, 1500);
+      spec.density = 0.05;
+      const auto problem = make_problem<double>(spec);
+      const ref::Penalty penalty =
+          ref::Penalty::l1(0.01 * logistic_alpha_max(problem.X, problem.y, intercept));
+      std::ostringstream log;
+      SolverOptions options = options_with(1e-10, intercept);
+      options.verbosity = 2;
+      options.log = &log;
+      const auto result = sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
+                                           sparseglm::penalties::L1(penalty.alpha), options);
+      INFO("seed " << seed << (intercept ? ", intercept" : ", no intercept"));
+      REQUIRE(result.converged());
+      CHECK(certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, result.intercept, intercept)
+                .kkt.violation <= 1e-10);
+      for (const auto& [epochs_before, epochs_after] : epochs_around_shortened_steps(log.str())) {
+        before += epochs_before;
+        after += epochs_after;
+        ++shortened_steps;
+      }
+    }
+  CAPTURE(shortened_steps, before, after);
+  REQUIRE(shortened_steps >= 20);
+  CHECK(double(after) <= 0.6 * double(before));
+}
+
 TEST_CASE("prox_newton: nearly separable classes and unscaled columns give certified finite fits",
           "[prox_newton]") {
   for (const bool separable : {true, false})
