@@ -99,11 +99,13 @@ long double centered_sq_norm_over_n(const Eigen::MatrixXd& X, Index j) {
   return centered / X.rows();
 }
 
-TEST_CASE("coordinate constants: centred least-squares curvatures equal ||X_j - mean_j||^2 / n",
+TEST_CASE("coordinate constants: centred curvatures equal kappa ||X_j - mean_j||^2 / n",
           "[solve][sparse][constants]") {
   // Columns: text-like (means far from 0 in the dense ones), an all-zero column, a constant one
-  // (curvature exactly 0 once centred), an offset one (mean^2 near ||X_j||^2 / n: the datafit's
-  // L_j - mean_j^2 would cancel, so the constants sum the centred norm afresh) and a Gaussian one.
+  // (curvature exactly 0 once centred), an offset one (n mean^2 near ||X_j||^2: ||X_j||^2 - n mean^2
+  // would cancel, so the constants sum the centred squares afresh) and a Gaussian one. Quadratic
+  // (kappa = 1) hands over the norms and means of its initialize; Logistic (kappa = 1/4) does not,
+  // and centres only the columns with nnz(X_j) >= n / 4 of a sparse X.
   Eigen::MatrixXd X(60, 12);
   X.leftCols(8) = text_like_design(60, 8, 5);
   X.col(8).setZero();
@@ -111,25 +113,34 @@ TEST_CASE("coordinate constants: centred least-squares curvatures equal ||X_j - 
   X.col(10) = Eigen::VectorXd::LinSpaced(60, 100.0, 100.5);
   X.col(11) = Eigen::VectorXd::LinSpaced(60, -1.0, 1.3).array().sin();
   const Eigen::SparseMatrix<double> X_sparse = to_sparse<double>(X);
-  const auto check = [&](const auto& design, double relative_tol) {
+  const Eigen::VectorXd labels = Eigen::VectorXd::LinSpaced(60, -1.0, 1.0).array().sign();
+  const auto check = [&](const auto& design, auto datafit, double kappa, bool all_centred,
+                         double relative_tol) {
     using Scalar = typename std::remove_cvref_t<decltype(design)>::ScalarType;
-    sparseglm::datafits::Quadratic datafit;
-    datafit.initialize(design, Eigen::Matrix<Scalar, -1, 1>(Eigen::Matrix<Scalar, -1, 1>::Zero(X.rows())));
+    datafit.initialize(design, Eigen::Matrix<Scalar, -1, 1>(labels.cast<Scalar>()));
     const auto constants = sparseglm::detail::coordinate_constants(design, datafit, /*fit_intercept=*/true);
     for (Index j = 0; j < X.cols(); ++j) {
-      INFO("column " << j);
-      CHECK(constants.centered[std::size_t(j)]);
-      CHECK(double(constants.column_means[j]) == Approx(X.col(j).mean()).epsilon(relative_tol).margin(0));
-      const double expected = double(centered_sq_norm_over_n(X, j));
+      const bool centred = all_centred || 4 * design.col_nnz(j) >= X.rows();
+      INFO("column " << j << (centred ? ", centred" : ", not centred"));
+      REQUIRE(constants.centered[std::size_t(j)] == centred);
+      const double mean = centred ? X.col(j).mean() : 0.0;
+      CHECK(double(constants.column_means[j]) == Approx(mean).epsilon(relative_tol).margin(0));
+      const double expected = kappa * (centred ? double(centered_sq_norm_over_n(X, j))
+                                               : X.col(j).squaredNorm() / double(X.rows()));
       CHECK(std::abs(double(constants.lipschitz[j]) - expected) <= relative_tol * datafit.lipschitz(j));
     }
     CHECK(constants.lipschitz[8] == Scalar(0));
     CHECK(constants.lipschitz[9] == Scalar(0));
   };
-  check(sparseglm::make_design(X), 1e-14);
-  check(sparseglm::make_design(X_sparse), 1e-14);
+  using sparseglm::datafits::Logistic;
+  using sparseglm::datafits::Quadratic;
   const Eigen::MatrixXf X_float = X.cast<float>();
-  check(sparseglm::make_design(X_float), 1e-5);
+  check(sparseglm::make_design(X), Quadratic{}, 1.0, true, 1e-14);
+  check(sparseglm::make_design(X_sparse), Quadratic{}, 1.0, true, 1e-14);
+  check(sparseglm::make_design(X_float), Quadratic{}, 1.0, true, 1e-5);
+  check(sparseglm::make_design(X), Logistic{}, 0.25, false, 1e-14);
+  check(sparseglm::make_design(X_sparse), Logistic{}, 0.25, false, 1e-14);
+  check(sparseglm::make_design(X_float), Logistic{}, 0.25, false, 1e-5);
 }
 
 TEST_CASE("solve: centred sparse updates need few epochs, and the inner loop stops once solved",

@@ -31,8 +31,9 @@
 //   target_correlations()         X^T y (an Eigen::VectorXd) as computed at initialize, for
 //                                 least-squares datafits: the full gradient at w = 0 is then
 //                                 (b X^T 1 - X^T y) / n without a product with X.
-//   column_means()                X^T 1 / n (an Eigen::VectorXd) as computed at initialize, for
-//                                 least-squares datafits: centred updates then need no pass
+//   column_statistics()           ||X_j||^2 and mean_j (datafits/column_statistics.hpp) as
+//                                 computed at initialize, for datafits with
+//                                 lipschitz_is_column_norm: centred updates then need no pass
 //                                 over X of their own (solvers/coordinate_constants.hpp).
 //   static constexpr bool is_classifier = true
 //                                 estimators predict labels and probabilities.

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 
 #include "sparseglm/core/types.hpp"
+#include "sparseglm/datafits/column_statistics.hpp"
 
 namespace sparseglm::datafits {
 
@@ -20,13 +21,13 @@ class Quadratic {
     const double n = double(X.rows());
     lipschitz_.resize(X.cols());
     Xty_.resize(X.cols());
-    column_means_.resize(X.cols());
+    columns_.resize(X.cols());
     // Column by column, so that the passes for the norm and the mean read X_j from cache: X is
     // read from memory once.
     for (Index j = 0; j < X.cols(); ++j) {
       Xty_[j] = double(X.col_dot(j, y));
-      lipschitz_[j] = double(X.col_sq_norm(j)) / n;
-      column_means_[j] = double(X.col_mean(j));
+      columns_.record(X, j);
+      lipschitz_[j] = columns_.sq_norms[j] / n;
     }
   }
 
@@ -50,8 +51,8 @@ class Quadratic {
   /// X^T y, computed (in the design's precision) at initialize.
   const Eigen::VectorXd& target_correlations() const { return Xty_; }
 
-  /// X^T 1 / n, computed (in the design's precision) at initialize.
-  const Eigen::VectorXd& column_means() const { return column_means_; }
+  /// ||X_j||^2 and mean_j, computed at initialize.
+  const ColumnStatistics& column_statistics() const { return columns_; }
 
   /// Dual objective term -sum_i f_i^*(-theta_i) = sum_i (theta_i y_i - n theta_i^2 / 2), for
   /// duality gaps (duality_gap.hpp).
@@ -68,7 +69,7 @@ class Quadratic {
  private:
   Eigen::VectorXd lipschitz_;
   Eigen::VectorXd Xty_;
-  Eigen::VectorXd column_means_;
+  ColumnStatistics columns_;
 };
 
 }  // namespace sparseglm::datafits

@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sparseglm/core/error.hpp"
@@ -42,6 +43,17 @@ struct CoordinateConstants {
   std::vector<bool> centered;   ///< per feature: updates move (w_j, b) along (1, -mean_j)
   Vector<Scalar> column_means;  ///< mean_j (used where centered)
 };
+
+// (||X_j||^2, mean_j): the datafit's, when it computed them at initialize (column_statistics),
+// else from X_j (the second pass reads it from cache).
+template <class Design, class DatafitType>
+std::pair<double, double> column_sq_norm_and_mean(const Design& X, const DatafitType& datafit, Index j) {
+  if constexpr (requires { datafit.column_statistics(); }) {
+    return {datafit.column_statistics().sq_norms[j], datafit.column_statistics().means[j]};
+  } else {
+    return {double(X.col_sq_norm(j)), double(X.col_mean(j))};
+  }
+}
 
 template <class Design, class DatafitType>
 CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Design& X,
@@ -64,15 +76,14 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
     if (!(lipschitz_is_column_norm<DatafitType> && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n)))
       continue;
     constants.centered[j] = true;
-    if constexpr (least_squares && requires { datafit.column_means(); }) {
-      // L~_j = ||X_j - mean_j 1||^2 / n = L_j - mean_j^2 from what initialize computed, without
-      // a pass over X, where the difference loses at most one bit (mean_j^2 <= L_j / 2).
-      const double mean = datafit.column_means()[j], lipschitz = datafit.lipschitz(j);
-      if (mean * mean <= lipschitz / 2) {
-        constants.column_means[j] = Scalar(mean);
-        constants.lipschitz[j] = Scalar(lipschitz - mean * mean);
-        continue;
-      }
+    // ||X_j - mean_j 1||^2 = ||X_j||^2 - n mean_j^2 where the difference loses at most one bit
+    // (n mean_j^2 <= ||X_j||^2 / 2); otherwise a second pass over X_j sums the centred squares.
+    const auto [sq_norm, mean] = column_sq_norm_and_mean(X, datafit, j);
+    const double offset = double(n) * mean * mean;
+    if (offset <= sq_norm / 2) {
+      constants.column_means[j] = Scalar(mean);
+      if (sq_norm > 0) constants.lipschitz[j] = Scalar(datafit.lipschitz(j) * ((sq_norm - offset) / sq_norm));
+      continue;
     }
     const auto moments = X.col_moments(j);
     constants.column_means[j] = moments.mean;
