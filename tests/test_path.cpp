@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "sparseglm/sparseglm.hpp"
 #include "support/checks.hpp"
@@ -81,11 +82,17 @@ void check_path(Loss loss, Kind kind, bool intercept, const XType& X, const Prob
   options.tol = tol;
   options.fit_intercept = intercept;
   const Index n_alphas = 8;
+  std::vector<double> first_criteria;  // what iteration 1 of each alpha reports
+  SolverOptions path_options = options;
+  path_options.callback = [&](const sparseglm::IterationInfo& info) {
+    if (info.iteration == 1) first_criteria.push_back(info.stop_crit);
+    return true;
+  };
   const auto [amax, path] = with_datafit(loss, [&](auto datafit) {
     return with_penalty(unit, [&](const auto& penalty) {
       const double a = sparseglm::alpha_max(X, problem.y, datafit, penalty, intercept);
       return std::pair(a, sparseglm::path(X, problem.y, datafit, penalty,
-                                          sparseglm::alpha_grid(a, n_alphas, 1e-2), options));
+                                          sparseglm::alpha_grid(a, n_alphas, 1e-2), path_options));
     });
   });
   CAPTURE(amax);
@@ -138,6 +145,21 @@ void check_path(Loss loss, Kind kind, bool intercept, const XType& X, const Prob
     CHECK(relative_difference(cert.objective, cold_cert.objective) <= (single ? 1e-4 : 1e-8));
     CHECK(std::abs(double(path.objectives[k]) - cert.objective) <=
           objective_slack<Scalar>(Xd, yd, loss, penalty, path.coefs.col(k), double(path.intercepts[k])));
+  }
+
+  // Iteration 1 at alpha_k reports the criterion at the previous solution, or, when the check there
+  // is skipped, a lower bound of it above tol (working_set_solver.hpp, run_next).
+  REQUIRE(first_criteria.size() == std::size_t(n_alphas));
+  for (Index k = 1; k < n_alphas; ++k) {
+    const Certificate at_previous = certify(Xd, yd, loss, unit.with_alpha(path.alphas[k]),
+                                            path.coefs.col(k - 1), double(path.intercepts[k - 1]), intercept);
+    const double slack =
+        kkt_slack<Scalar>(Xd, yd, loss, path.coefs.col(k - 1), double(path.intercepts[k - 1])) + 1e-12;
+    INFO("iteration 1 at column " << k);
+    CAPTURE(first_criteria[std::size_t(k)], at_previous.kkt.violation, slack);
+    CHECK(first_criteria[std::size_t(k)] <= at_previous.kkt.violation + slack);
+    CHECK((first_criteria[std::size_t(k)] > tol ||
+           std::abs(first_criteria[std::size_t(k)] - at_previous.kkt.violation) <= slack));
   }
 }
 

@@ -16,7 +16,8 @@ struct IterationInfo {
   int iteration;          ///< outer iterations done so far (1 after the first criterion)
   int epochs;             ///< coordinate-descent epochs done so far
   double objective;       ///< P(w, b) at the current iterate
-  double stop_crit;       ///< optimality criterion at the current iterate
+  double stop_crit;       ///< optimality criterion at the current iterate (along a path, iteration 1
+                          ///< of an alpha may give a lower bound of it, above tol, instead)
   long working_set_size;  ///< size of the working set about to be solved (0 when stopping)
 };
 

@@ -10,9 +10,11 @@
 // every feature).
 //
 // Along a path (path.hpp) one solver fits every alpha: run_next starts from the previous
-// solution, whose full gradient it reuses, and solves the sequential strong set (Tibshirani et
-// al., "Strong rules for discarding predictors in lasso-type problems", JRSS-B 2012) down to tol
-// before the outer loop checks every feature. Those checks skip the products with X_j that cannot
+// solution, whose full gradient it reuses (and checks under the new alpha only when the features
+// whose gradient is exact there, the support's included, do not already violate optimality by
+// more than tol), and solves the sequential strong set (Tibshirani et al., "Strong rules for
+// discarding predictors in lasso-type problems", JRSS-B 2012) down to tol before the outer loop
+// checks every feature. Those checks skip the products with X_j that cannot
 // change the criterion (refresh_gradient): by Cauchy-Schwarz, X_j^T grad f moves by at most
 // ||X_j|| ||v - v'|| when grad f moves from v' to v, and s_j, a distance to a convex set, is
 // convex in grad_j, so s_j = 0 at both ends of that interval proves s_j = 0. From one alpha to the
@@ -89,7 +91,14 @@ class WorkingSetSolver {
     epochs_ = 0;
     penalty_ = penalty;
     check_objective_is_finite();
-    refresh_gradient();  // where bounds do not prove s_j = 0 under the new penalty
+    const bool bounds_started = column_norms_.size() > 0;
+    if (!bounds_started) start_bounds();  // every gradient_[j] is exact: the last run was run()
+    // The check at the last solution is skipped when the features whose gradient_ is exact
+    // already violate optimality by more than tol under the new penalty (known_violation): no
+    // check could stop there, and the strong set and the working set need only estimates.
+    const Scalar known = known_violation();
+    if (known > Scalar(options_.tol)) return iterate(strong_rule, /*bounded_checks=*/true, known);
+    if (bounds_started) refresh_gradient();  // where bounds do not prove s_j = 0 under the new penalty
     return iterate(strong_rule, /*bounded_checks=*/true);
   }
 
@@ -138,7 +147,7 @@ class WorkingSetSolver {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     if (!gradient_from_target_correlations())
       X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
-    if (column_norms_.size() == 0) return;  // no refresh_gradient yet: no bounds to keep
+    if (column_norms_.size() == 0) return;  // the bounds have not started: none to keep
     exact_at_ = raw_gradient_;
     drift_.setZero(w_.size());
   }
@@ -180,17 +189,9 @@ class WorkingSetSolver {
   // sums how far grad f has moved (l2) since gradient_[j] was computed, and rounding bounds a
   // dot product's rounding error (n eps ||grad f||). The skipped features' s_j, computed from the
   // stale gradient_[j] inside the interval, is then 0 as the exact one is: the criterion and the
-  // working sets are those of exact products. The first call computes the column norms and starts
-  // the bounds from the last run's gradient, exact at its iterate (iterate ends on a check).
+  // working sets are those of exact products. The bounds must have started (start_bounds).
   void refresh_gradient() {
     const Index p = w_.size();
-    if (column_norms_.size() == 0) {
-      column_norms_.resize(p);
-      for (Index j = 0; j < p; ++j) column_norms_[j] = std::sqrt(X_.col_sq_norm(j));
-      exact_at_ = raw_gradient_;
-      drift_.setZero(p);
-      return;
-    }
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     const Scalar moved = (raw_gradient_ - exact_at_).norm();
     exact_at_ = raw_gradient_;
@@ -210,6 +211,23 @@ class WorkingSetSolver {
         drift_[j] = 0;
       }
     });
+  }
+
+  // The column norms, and the bounds of refresh_gradient from the last run's gradient, exact at its
+  // iterate (iterate ends on a check). The norms are the datafit's when it keeps them
+  // (column_statistics).
+  void start_bounds() {
+    const Index p = w_.size();
+    column_norms_.resize(p);
+    for (Index j = 0; j < p; ++j) {
+      if constexpr (requires { datafit_.column_statistics(); }) {
+        column_norms_[j] = Scalar(std::sqrt(datafit_.column_statistics().sq_norms[j]));
+      } else {
+        column_norms_[j] = std::sqrt(X_.col_sq_norm(j));
+      }
+    }
+    exact_at_ = raw_gradient_;
+    drift_.setZero(p);
   }
 
   // Least squares on a sparse X: whether refresh_gradient takes its products from covariances,
@@ -240,6 +258,17 @@ class WorkingSetSolver {
       if (covariances_) return covariances_->gradient(j);
     }
     return X_.col_dot(j, raw_gradient_);
+  }
+
+  // The largest violation among the features whose gradient_[j] is exact at raw_gradient_ (drift
+  // 0: computed by the last check, as the support's always are), and the intercept's: a lower
+  // bound of the criterion, without a product with X.
+  Scalar known_violation() const {
+    Scalar violation = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
+    for (Index j = 0; j < w_.size(); ++j)
+      if (drift_[j] == Scalar(0))
+        violation = std::max(violation, penalty_.subdiff_distance(w_[j], gradient_[j], j));
+    return violation;
   }
 
   // Every feature's violation (into priority_) and the stopping criterion, from gradient_ and
@@ -295,7 +324,10 @@ class WorkingSetSolver {
 
   // The outer loop from (w_, b_, Xw_) with gradient_ and raw_gradient_ computed there; its checks
   // use refresh_gradient when bounded_checks (along a path) and compute_full_gradient otherwise.
-  SolverResult<Scalar> iterate(const PenaltyType* strong_rule, bool bounded_checks) {
+  // With first_criterion (> tol) the gradient_ of iteration 1 is only bounded (run_next): the
+  // working set comes from it, and iteration 1 reports that lower bound of the criterion.
+  SolverResult<Scalar> iterate(const PenaltyType* strong_rule, bool bounded_checks,
+                               std::optional<Scalar> first_criterion = std::nullopt) {
     SolverResult<Scalar> result;
     Scalar stop_crit = 0;
     ProgressMonitor<Scalar> outer_progress(3);
@@ -309,6 +341,7 @@ class WorkingSetSolver {
         }
       }
       stop_crit = criterion_from_gradient();
+      if (iteration == 1 && first_criterion) stop_crit = *first_criterion;
       result.n_iter = iteration;
       if (!std::isfinite(stop_crit) || !Xw_.allFinite()) {
         restore_last_finite_iterate();
