@@ -18,8 +18,7 @@ class Quadratic {
 
   template <class Design, class Scalar>
   void initialize(const Design& X, const Vector<Scalar>& y) {
-    const double n = double(X.rows());
-    lipschitz_.resize(X.cols());
+    n_ = double(X.rows());
     Xty_.resize(X.cols());
     columns_.resize(X.cols());
     // Column by column, so that the passes for the norm and the mean read X_j from cache: X is
@@ -27,7 +26,6 @@ class Quadratic {
     for (Index j = 0; j < X.cols(); ++j) {
       Xty_[j] = double(X.col_dot(j, y));
       columns_.record(X, j);
-      lipschitz_[j] = columns_.sq_norms[j] / n;
     }
   }
 
@@ -46,7 +44,7 @@ class Quadratic {
     out = (Xw - y) / Scalar(y.size());
   }
 
-  double lipschitz(Index j) const { return lipschitz_[j]; }
+  double lipschitz(Index j) const { return columns_.sq_norms[j] / n_; }
 
   /// X^T y, computed (in the design's precision) at initialize.
   const Eigen::VectorXd& target_correlations() const { return Xty_; }
@@ -67,7 +65,7 @@ class Quadratic {
   }
 
  private:
-  Eigen::VectorXd lipschitz_;
+  double n_ = 1;  // rows of X
   Eigen::VectorXd Xty_;
   ColumnStatistics columns_;
 };
