@@ -42,8 +42,8 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true",
                         help="one tiny dense problem, alpha_max/100, with and without intercept, and a 10-alpha "
                              "path; small budgets")
-    parser.add_argument("--problems", nargs="+", choices=sorted(problems.GENERATED), metavar="NAME",
-                        help="generated problems to run (default: all four)")
+    parser.add_argument("--problems", nargs="*", choices=sorted(problems.GENERATED), metavar="NAME",
+                        help="generated problems to run (default: all four; none, with --svmlight: only the files)")
     parser.add_argument("--svmlight", nargs="+", default=[], metavar="FILE",
                         help="svmlight files to add (binary labels: logreg; otherwise lasso and enet, y centred "
                              "and scaled to unit RMS)")
@@ -90,8 +90,11 @@ def parse_args(argv):
     args.out = args.out or os.path.join(REPO, "build", "compare-quick" if quick else "compare-results")
     if any(k <= 1 for k in args.ratios) or args.path_alphas < 2 or args.budget <= 0:
         parser.error("--ratios must be > 1, --path-alphas >= 2, --budget > 0")
-    specs = [problems.QUICK] if quick else [problems.GENERATED[name] for name in (args.problems or problems.GENERATED)]
+    generated = problems.GENERATED if args.problems is None else args.problems
+    specs = [problems.QUICK] if quick else [problems.GENERATED[name] for name in generated]
     specs += [problems.SvmlightSpec(os.path.splitext(os.path.basename(path))[0], path) for path in args.svmlight]
+    if not specs:
+        parser.error("no problem to run: --problems without names needs --svmlight FILE")
     args.specs = specs
     return args
 

@@ -29,6 +29,7 @@
 // datafit written against the DesignMatrix concept works for dense and sparse designs alike.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <concepts>
 #include <memory>
@@ -206,49 +207,34 @@ class SparseDesign {
   Index nnz() const { return static_cast<Index>(outer_[cols_]); }
 
   Scalar col_dot(Index j, const Vector<Scalar>& v) const {
-    Index k = outer_[j];
-    const Index end = outer_[j + 1];
-    if (end - k >= long_column) {
-      // Four partial sums: one serial sum makes a long column's dot product wait on the latency
-      // of each addition (short ones overlap with the next column's). The order is fixed: the
-      // result does not depend on the caller.
-      Scalar partial[4] = {0, 0, 0, 0};
-      for (; k + 4 <= end; k += 4)
-        for (int lane = 0; lane < 4; ++lane) partial[lane] += values_[k + lane] * v[inner_[k + lane]];
-      for (; k < end; ++k) partial[0] += values_[k] * v[inner_[k]];
-      return (partial[0] + partial[1]) + (partial[2] + partial[3]);
-    }
-    Scalar sum = 0;
-    for (; k < end; ++k) sum += values_[k] * v[inner_[k]];
-    return sum;
+    return sum_over_column<1>(j, [&](auto& sums, Index k) { sums[0] += values_[k] * v[inner_[k]]; })[0];
   }
   void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const {
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) v[inner_[k]] += a * values_[k];
   }
   template <class RowFunction>
   Scalar col_weighted_sum(Index j, RowFunction&& f) const {
-    Scalar sum = 0;
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * f(Index(inner_[k]));
-    return sum;
+    return sum_over_column<1>(j,
+                              [&](auto& sums, Index k) { sums[0] += values_[k] * f(Index(inner_[k])); })[0];
   }
   Scalar col_sq_norm(Index j) const { return col_values(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return col_values(j).sum() / Scalar(rows_); }
   bool col_all_finite(Index j) const { return col_values(j).allFinite(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
-    ColumnModelDots<Scalar> dots{0, 0, 0};
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) {
+    const auto sums = sum_over_column<3>(j, [&](auto& partial, Index k) {
       const Index i = inner_[k];
       const Scalar value = values_[k], weighted = h[i] * value;
-      dots.gradient += value * g[i];
-      dots.weighted_sum += weighted;
-      dots.weighted_sq_norm += weighted * value;
-    }
-    return dots;
+      partial[0] += value * g[i];
+      partial[1] += weighted;
+      partial[2] += weighted * value;
+    });
+    return {sums[0], sums[1], sums[2]};
   }
   Scalar col_weighted_dot(Index j, const Vector<Scalar>& weights, const Vector<Scalar>& v) const {
-    Scalar sum = 0;
-    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) sum += values_[k] * weights[inner_[k]] * v[inner_[k]];
-    return sum;
+    return sum_over_column<1>(j, [&](auto& sums, Index k) {
+      const Index i = inner_[k];
+      sums[0] += values_[k] * weights[i] * v[i];
+    })[0];
   }
   Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }
   // The second and third passes read the column's entries from cache: X is read from memory once.
@@ -346,10 +332,28 @@ class SparseDesign {
     values_ = X.valuePtr();
   }
 
-  // Stored entries from which col_dot splits its sum. Measured on bench/compare's text problems
-  // (sparseglm-bench --time-xtv): X^T v on text 100000x10000 (200 entries per column on average)
-  // ran 15-20% faster; on text 20000x50000 (about 20) four partial sums on every column ran 10-20%
-  // slower, and split from 128 entries on it runs as before.
+  // Sums over column j's stored entries k, add(sums, k) adding entry k's terms to `sums`.
+  // Long columns keep four sets of partial sums: one serial sum makes a long column wait on the
+  // latency of each addition (short ones overlap with the next column's). The order is fixed:
+  // the result does not depend on the caller.
+  template <int count, class Add>
+  std::array<Scalar, count> sum_over_column(Index j, Add&& add) const {
+    std::array<std::array<Scalar, count>, 4> lanes{};
+    Index k = outer_[j];
+    const Index end = outer_[j + 1];
+    if (end - k >= long_column)
+      for (; k + 4 <= end; k += 4)
+        for (int lane = 0; lane < 4; ++lane) add(lanes[lane], k + lane);
+    for (; k < end; ++k) add(lanes[0], k);
+    std::array<Scalar, count> sums;
+    for (int c = 0; c < count; ++c) sums[c] = (lanes[0][c] + lanes[1][c]) + (lanes[2][c] + lanes[3][c]);
+    return sums;
+  }
+
+  // Stored entries from which sum_over_column splits its sums. Measured on bench/compare's text
+  // problems (sparseglm-bench --time-xtv): X^T v on text 100000x10000 (200 entries per column on
+  // average) ran 15-20% faster; on text 20000x50000 (about 20) four partial sums on every column
+  // ran 10-20% slower, and split from 128 entries on it runs as before.
   static constexpr Index long_column = 128;
 
   // Column j's stored values, contiguous: Eigen's reductions over them are vectorised.
