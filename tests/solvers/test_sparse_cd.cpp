@@ -42,6 +42,37 @@ TextProblem text_problem(Index n, Index p, std::uint64_t seed) {
 
 std::string describe(Kind kind) { return to_string(kind); }
 
+/// L1 without the optional derivatives_1d: least-squares fits then take no Newton steps on
+/// their support (support_newton.hpp), and epochs measure Anderson's extrapolation alone.
+class L1WithoutNewtonSteps {
+ public:
+  explicit L1WithoutNewtonSteps(double alpha) : l1_(alpha) {}
+  template <class Scalar>
+  Scalar value(const sparseglm::Vector<Scalar>& w) const {
+    return l1_.value(w);
+  }
+  template <class Scalar>
+  Scalar value_1d(Scalar x, Index j) const {
+    return l1_.value_1d(x, j);
+  }
+  template <class Scalar>
+  Scalar prox_1d(Scalar x, Scalar step, Index j) const {
+    return l1_.prox_1d(x, step, j);
+  }
+  template <class Scalar>
+  Scalar subdiff_distance(Scalar w_j, Scalar grad_j, Index j) const {
+    return l1_.subdiff_distance(w_j, grad_j, j);
+  }
+  bool is_penalized(Index j) const { return l1_.is_penalized(j); }
+  template <class Scalar>
+  double alpha_max(const sparseglm::Vector<Scalar>& grad0) const {
+    return l1_.alpha_max(grad0);
+  }
+
+ private:
+  sparseglm::penalties::L1 l1_;
+};
+
 }  // namespace
 
 TEST_CASE("solve: text-like sparse designs with an intercept are certified, dense == sparse",
@@ -239,14 +270,15 @@ TEST_CASE("solve: Anderson extrapolation keeps working while coordinates shrink"
   // Wide text-like designs at alpha_max / 1000: hundreds of coordinates enter and leave the
   // support, and some shrink in most epochs. Epochs with Anderson's extrapolation over epochs
   // without it, summed over three seeds, with and without an intercept (deterministic counts).
-  // With the history restarted whenever a coordinate shrank and unclipped proposals
-  // (anderson.hpp), the ratios were 0.22 (least squares, CD) and 0.53 (logistic, prox-Newton);
-  // they are 0.14 and 0.39 with the history kept and the proposals kept in their orthant.
+  // The proposals are kept in their orthant (anderson.hpp); unclipped, with the history
+  // restarted whenever a coordinate shrank, the ratios were 0.22 (least squares, CD) and 0.53
+  // (logistic, prox-Newton) when this test was written. They are 0.19 and 0.37 now. The penalty
+  // gives no derivatives_1d, so that Newton steps on the support do not take part.
   struct Case {
     ref::Loss loss;
     double max_ratio;
   };
-  for (const Case& c : {Case{ref::Loss::quadratic, 0.18}, Case{ref::Loss::logistic, 0.47}}) {
+  for (const Case& c : {Case{ref::Loss::quadratic, 0.2}, Case{ref::Loss::logistic, 0.47}}) {
     long accelerated = 0, plain = 0;
     for (const std::uint64_t seed : {77, 78, 79}) {
       const TextProblem problem = text_problem(200, 2000, seed);
@@ -264,8 +296,7 @@ TEST_CASE("solve: Anderson extrapolation keeps working while coordinates shrink"
           options.anderson_memory = memory;
           options.max_epochs = 100000;
           const auto result = with_datafit(c.loss, [&](const auto& datafit) {
-            return sparseglm::solve(problem.X_sparse, y, datafit, sparseglm::penalties::L1(1e-3 * amax),
-                                    options);
+            return sparseglm::solve(problem.X_sparse, y, datafit, L1WithoutNewtonSteps(1e-3 * amax), options);
           });
           INFO(to_string(c.loss) << ", seed " << seed << (intercept ? ", intercept" : ", no intercept")
                                  << ", Anderson memory " << memory);

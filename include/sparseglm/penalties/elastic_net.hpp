@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "sparseglm/core/math.hpp"
 #include "sparseglm/core/types.hpp"
@@ -33,6 +34,10 @@ class ElasticNet {
   template <class Scalar>
   Scalar value_1d(Scalar x, Index) const {
     return l1_strength<Scalar>() * std::abs(x) + l2_strength<Scalar>() * x * x / Scalar(2);
+  }
+  template <class Scalar>
+  std::pair<Scalar, Scalar> derivatives_1d(Scalar x, Index) const {
+    return {l1_strength<Scalar>() * detail::sign(x) + l2_strength<Scalar>() * x, l2_strength<Scalar>()};
   }
   template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index) const {

@@ -4,6 +4,7 @@
 //   otherwise;  alpha_max = ||grad0||_inf.
 
 #include <cmath>
+#include <utility>
 
 #include "sparseglm/core/math.hpp"
 #include "sparseglm/core/types.hpp"
@@ -25,6 +26,10 @@ class L1 {
   template <class Scalar>
   Scalar value_1d(Scalar x, Index) const {
     return Scalar(alpha_) * std::abs(x);
+  }
+  template <class Scalar>
+  std::pair<Scalar, Scalar> derivatives_1d(Scalar x, Index) const {
+    return {Scalar(alpha_) * detail::sign(x), Scalar(0)};
   }
   template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index) const {

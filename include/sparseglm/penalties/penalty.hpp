@@ -17,6 +17,10 @@
 //                                    penalty values coordinate by coordinate with it; without
 //                                    it, G(w) - G(w') over all p features, whose rounding
 //                                    limits how small a step can be certified.
+//   derivatives_1d(x, j)             (g_j'(x), g_j''(x)) at x != 0, where g_j is twice
+//                                    differentiable. With value_1d, it lets least-squares fits
+//                                    take Newton steps on their support (solvers/
+//                                    support_newton.hpp) when coordinate descent crawls.
 // Penalties whose strength is one parameter alpha also give alpha() and with_alpha(a) (the
 // same penalty at another alpha), which is all that regularisation paths need.
 // Members are templates on the scalar so that one penalty serves float and double designs.

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "sparseglm/core/math.hpp"
 #include "sparseglm/core/types.hpp"
@@ -44,6 +45,10 @@ class WeightedL1 {
   template <class Scalar>
   Scalar value_1d(Scalar x, Index j) const {
     return threshold<Scalar>(j) * std::abs(x);
+  }
+  template <class Scalar>
+  std::pair<Scalar, Scalar> derivatives_1d(Scalar x, Index j) const {
+    return {threshold<Scalar>(j) * detail::sign(x), Scalar(0)};
   }
   template <class Scalar>
   Scalar prox_1d(Scalar x, Scalar step, Index j) const {

@@ -21,6 +21,7 @@
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/progress.hpp"
+#include "sparseglm/solvers/support_newton.hpp"
 
 namespace sparseglm::detail {
 
@@ -81,15 +82,19 @@ class GramCD {
     anderson_.reset(k, settings.anderson_memory);
     ProgressMonitor<Scalar> progress(50);
     int epochs = 0;
+    double epochs_cost = 0;  // since the last Newton step (try_newton_step)
     while (epochs < settings.max_epochs) {
       epoch(penalty, working_set);
       ++epochs;
       if (settings.anderson_memory > 0 && anderson_.push(coef_, extrapolated_))
         keep_if_better(penalty, working_set, w);
       const Scalar violation = criterion(penalty, working_set);
+      epochs_cost += double(k) * double(support_size(penalty, working_set) + 1);
       if (violation <= settings.tol) {
         refresh_gradient();  // the incremental gradient has drifted: confirm on the exact one
         if (criterion(penalty, working_set) <= std::max(settings.tol, rounding_floor())) break;
+      } else if (try_newton_step(penalty, working_set, w, epochs_cost)) {
+        anderson_.reset(k, settings.anderson_memory);
       } else if (progress.stalled_after(violation)) {
         break;  // tol is below the rounding level: the outer loop reports it (progress.hpp)
       }
@@ -145,17 +150,60 @@ class GramCD {
     return (coef.dot(gradient) - coef.dot(correlations_) / n_) / Scalar(2) + penalty.value(w);
   }
 
-  // Keeps Anderson's proposal when it lowers the objective by more than rounding.
+  // The working set's positions that are non-zero or unpenalised (support_newton.hpp).
   template <class PenaltyType>
-  void keep_if_better(const PenaltyType& penalty, const std::vector<Index>& working_set, Vector<Scalar>& w) {
+  Index support_size(const PenaltyType& penalty, const std::vector<Index>& working_set) const {
+    Index size = 0;
+    for (Index a = 0; a < coef_.size(); ++a)
+      if (coef_[a] != Scalar(0) || !penalty.is_penalized(working_set[a])) ++size;
+    return size;
+  }
+
+  // A Newton step on the support with the signs held (support_newton.hpp), from the rows of Q
+  // in hand, once the epochs since the last one (an update of the gradient per coordinate that
+  // moves, about |S| of them, and the criterion) have cost as much as it does: factorising
+  // Q_SS and evaluating the proposal. Kept when it lowers the objective (keep_if_better).
+  // Resets epochs_cost when it tries.
+  template <class PenaltyType>
+  bool try_newton_step(const PenaltyType& penalty, const std::vector<Index>& working_set, Vector<Scalar>& w,
+                       double& epochs_cost) {
+    if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
+      const Index k = coef_.size(), size = support_size(penalty, working_set);
+      const double cost = double(size) * double(size) * double(size) / 3 + double(k) * double(k);
+      if (size == 0 || epochs_cost < cost) return false;
+      epochs_cost = 0;
+      support_positions_.clear();
+      support_features_.clear();
+      for (Index a = 0; a < k; ++a)
+        if (coef_[a] != Scalar(0) || !penalty.is_penalized(working_set[a])) {
+          support_positions_.push_back(a);
+          support_features_.push_back(working_set[a]);
+        }
+      const Vector<Scalar> values = coef_(support_positions_);
+      support_hessian_ = gram_(support_positions_, support_positions_) / n_;
+      if (!newton_.solve(penalty, support_features_, values, support_hessian_,
+                         gradient_(support_positions_).eval()))
+        return false;
+      extrapolated_ = coef_;
+      extrapolated_(support_positions_) = newton_.moved();
+      return keep_if_better(penalty, working_set, w);
+    } else {
+      return false;
+    }
+  }
+
+  // Keeps a proposal (Anderson's, or a Newton step's) in extrapolated_ when it lowers the
+  // objective by more than rounding; returns whether it did.
+  template <class PenaltyType>
+  bool keep_if_better(const PenaltyType& penalty, const std::vector<Index>& working_set, Vector<Scalar>& w) {
     extrapolated_gradient_.noalias() = (gram_ * extrapolated_ - correlations_) / n_;
     const Scalar current = objective(penalty, working_set, w, coef_, gradient_);
     const Scalar proposed = objective(penalty, working_set, w, extrapolated_, extrapolated_gradient_);
     const Scalar scale = std::abs(coef_.dot(correlations_) / n_) + std::abs(current);
-    if (proposed < current - Scalar(100) * std::numeric_limits<Scalar>::epsilon() * scale) {
-      coef_.swap(extrapolated_);
-      gradient_.swap(extrapolated_gradient_);
-    }
+    if (!(proposed < current - Scalar(100) * std::numeric_limits<Scalar>::epsilon() * scale)) return false;
+    coef_.swap(extrapolated_);
+    gradient_.swap(extrapolated_gradient_);
+    return true;
   }
 
   // Appends `fresh` to the cache: their means, correlations c_j and Gram rows against every
@@ -198,6 +246,10 @@ class GramCD {
   Vector<Scalar> gradient_;
   Vector<Scalar> extrapolated_;
   Vector<Scalar> extrapolated_gradient_;
+  OrthantNewton<Scalar> newton_;
+  std::vector<Index> support_positions_;
+  std::vector<Index> support_features_;
+  Matrix<Scalar> support_hessian_;
   AndersonAccelerator<Scalar> anderson_;
 };
 

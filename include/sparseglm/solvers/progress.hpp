@@ -7,8 +7,12 @@
 // below every earlier one, or an objective below the best one by more than its own rounding
 // error (100 eps |P|). Requiring both to fail keeps the test safe near a solution, where the
 // objective is flat (its change is second order in the criterion) but the criterion still falls.
-// Without an objective (the default 0) only the criterion counts: the inner loop uses that to
-// hand back to the outer loop, which alone decides, on both, that tol cannot be reached.
+// Without an objective (the default 0) only the criterion counts: the inner loops of the Gram
+// and prox-Newton solvers use that to hand back to the outer loop, which alone decides, on both,
+// that tol cannot be reached. Anderson CD's inner loop passes the objective too: on an
+// ill-conditioned working set the criterion can rise for hundreds of epochs while the objective
+// falls, and handing back there spent the outer iterations (riboflavin without an intercept
+// stopped at max_iter with a criterion of 2e-4).
 
 #include <algorithm>
 #include <cmath>
