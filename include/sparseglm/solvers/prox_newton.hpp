@@ -18,11 +18,13 @@
 //     along (1, -c_j), c_j = sum_i h_i X_ij / sum_i h_i: X_j - c_j 1 is h-orthogonal to 1, so
 //     dQ/dbeta stays 0 and every update minimises the model with beta eliminated exactly (CD on
 //     h-weighted centred columns, never formed: beta carries the constant part, so sparse
-//     columns stay sparse). The model is solved to a fraction of the working set's criterion,
-//     with Anderson extrapolation of (d, beta) between epochs (anderson.hpp), and its epochs
-//     skip the coordinates that stay at 0 (shrinking, solve_model). CD starts from d = 0, or,
-//     after a step that the line search shortened to t, from the rest (1 - t) d of the last
-//     direction when the new model is lower there (start_direction).
+//     columns stay sparse). The model is solved to a fraction of the working set's criterion
+//     (10 times smaller after a step that did not lower the criterion from a model done in one
+//     epoch: solve_inner_problem), with Anderson extrapolation of (d, beta) between epochs
+//     (anderson.hpp), and its epochs skip the coordinates that stay at 0 (shrinking,
+//     solve_model). CD starts from d = 0, or, after a step that the line search shortened to t,
+//     from the rest (1 - t) d of the last direction when the new model is lower there
+//     (start_direction).
 //  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests, with
 //     dG(t) = sum_{j in W} [g_j(w_j + t d_j) - g_j(w_j)] and the predicted decrease
 //     Delta = grad f(z)^T u + dG(1) (< 0 for a descent direction):
@@ -105,6 +107,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // tighter models stall on the ill-conditioned uncentred columns) and x1.03 on the dense ones;
   // 0.2 and 0.5 were slower.
   static constexpr double model_accuracy = 0.3;
+  static constexpr double min_model_accuracy = 1e-3;  // after steps that did not lower the criterion
   // The fraction sigma of the predicted decrease that a step must achieve (line_search, test b).
   // Along a quadratic with minimiser t*, dP(t) <= sigma t Delta holds for t <= 2 (1 - sigma) t*.
   static constexpr double sufficient_decrease = 0.4;
@@ -142,8 +145,17 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     direction_.resize(size);
     ProgressMonitor<Scalar> progress(3);  // below tol's reach, the outer loop decides precision_limit
     Scalar rest = 0;                      // 1 - t after a step of length t along the last direction
+    Scalar accuracy = Scalar(model_accuracy), last_criterion = std::numeric_limits<Scalar>::infinity();
+    int last_model_epochs = 0;
     for (int step = 1; step <= max_newton_steps; ++step) {
       const Scalar criterion = build_model(working_set);
+      // Inexact Newton: a step that did not lower the criterion, from a model that met its
+      // tolerance in its first epoch, came from a model solved too loosely (the violations met
+      // before each update were below tol while its minimiser was still far), so the next
+      // models are solved 10 times tighter.
+      if (criterion >= last_criterion && last_model_epochs == 1)
+        accuracy = std::max(accuracy / Scalar(10), Scalar(min_model_accuracy));
+      last_criterion = criterion;
       if (options_.verbosity >= 2)
         log() << "    newton step " << step << ": objective " << objective() << ", working-set criterion "
               << criterion << ", epochs " << epochs_ << '\n';
@@ -153,7 +165,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       Scalar step_length = 0;
       for (int attempt = 0; attempt <= max_damped_retries && step_length == Scalar(0); ++attempt) {
         start_direction(working_set, attempt == 0 ? rest : Scalar(0));
-        solve_model(working_set, Scalar(model_accuracy) * criterion);
+        last_model_epochs = solve_model(working_set, accuracy * criterion);
         step_length = line_search(working_set);
         adapt_damping(step_length);
         if (options_.verbosity >= 2)
@@ -239,7 +251,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // Most of a large working set stays at 0, and those coordinates cost as much per epoch as the
   // moving ones. A shrunk coordinate stays at 0, where the proposals keep it (anderson.hpp), so
   // extrapolation goes on across shrinking.
-  void solve_model(const std::vector<Index>& working_set, Scalar tol) {
+  int solve_model(const std::vector<Index>& working_set, Scalar tol) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
     stacked_extrapolated_.resize(size + 1);
@@ -269,6 +281,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     if (options_.verbosity >= 2)
       log() << "      model: " << epochs << " epochs, " << visits << " visits of " << movable
             << " coordinates, violation " << violation << ", last epoch " << visited << " visits\n";
+    return epochs;
   }
 
   // The working set's positions with a non-zero model curvature (the others cannot move).
