@@ -226,7 +226,7 @@ def main(argv):
     os.makedirs(args.out, exist_ok=True)
     if args.merge:
         results = merged(os.path.join(args.out, "results.json"), results)
-    if not args.quick:
+    if not args.quick and args.problems != []:  # a run of svmlight files alone has no full benchmark
         done = {cell["key"] for cell in results["cells"]}
         results["not_run"] = {problem: [key for key in keys if key not in done]
                               for problem, keys in full_benchmark_keys().items()}
