@@ -84,12 +84,12 @@ class GramCD {
     int epochs = 0;
     double epochs_cost = 0;  // since the last Newton step (try_newton_step)
     while (epochs < settings.max_epochs) {
-      epoch(penalty, working_set);
+      const Index moves = epoch(penalty, working_set);
       ++epochs;
+      epochs_cost += double(k) * double(moves + 1);  // k per gradient update, k for the criterion
       if (settings.anderson_memory > 0 && anderson_.push(coef_, extrapolated_))
         keep_if_better(penalty, working_set, w);
       const Scalar violation = criterion(penalty, working_set);
-      epochs_cost += double(k) * double(support_size(penalty, working_set) + 1);
       if (violation <= settings.tol) {
         refresh_gradient();  // the incremental gradient has drifted: confirm on the exact one
         if (criterion(penalty, working_set) <= std::max(settings.tol, rounding_floor())) break;
@@ -111,8 +111,10 @@ class GramCD {
   }
 
  private:
+  // One cyclic pass; returns the coordinates that moved (each an O(|W|) update of the gradient).
   template <class PenaltyType>
-  void epoch(const PenaltyType& penalty, const std::vector<Index>& working_set) {
+  Index epoch(const PenaltyType& penalty, const std::vector<Index>& working_set) {
+    Index moves = 0;
     for (Index a = 0; a < coef_.size(); ++a) {
       const Scalar step = steps_[a];
       if (step == Scalar(0)) continue;  // a zero (or, with an intercept, constant) column
@@ -121,7 +123,9 @@ class GramCD {
       if (new_value == old_value) continue;
       coef_[a] = new_value;
       gradient_.noalias() += ((new_value - old_value) / n_) * gram_.col(a);
+      ++moves;
     }
+    return moves;
   }
 
   template <class PenaltyType>
@@ -150,35 +154,25 @@ class GramCD {
     return (coef.dot(gradient) - coef.dot(correlations_) / n_) / Scalar(2) + penalty.value(w);
   }
 
-  // The working set's positions that are non-zero or unpenalised (support_newton.hpp).
-  template <class PenaltyType>
-  Index support_size(const PenaltyType& penalty, const std::vector<Index>& working_set) const {
-    Index size = 0;
-    for (Index a = 0; a < coef_.size(); ++a)
-      if (coef_[a] != Scalar(0) || !penalty.is_penalized(working_set[a])) ++size;
-    return size;
-  }
-
   // A Newton step on the support with the signs held (support_newton.hpp), from the rows of Q
-  // in hand, once the epochs since the last one (an update of the gradient per coordinate that
-  // moves, about |S| of them, and the criterion) have cost as much as it does: factorising
-  // Q_SS and evaluating the proposal. Kept when it lowers the objective (keep_if_better).
-  // Resets epochs_cost when it tries.
+  // in hand, once the epochs since the last one have cost as much as it does: factorising Q_SS
+  // and evaluating the proposal. Kept when it lowers the objective (keep_if_better). Resets
+  // epochs_cost when it tries.
   template <class PenaltyType>
   bool try_newton_step(const PenaltyType& penalty, const std::vector<Index>& working_set, Vector<Scalar>& w,
                        double& epochs_cost) {
     if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
-      const Index k = coef_.size(), size = support_size(penalty, working_set);
-      const double cost = double(size) * double(size) * double(size) / 3 + double(k) * double(k);
-      if (size == 0 || epochs_cost < cost) return false;
-      epochs_cost = 0;
+      const Index k = coef_.size();
       support_positions_.clear();
       support_features_.clear();
       for (Index a = 0; a < k; ++a)
-        if (coef_[a] != Scalar(0) || !penalty.is_penalized(working_set[a])) {
+        if (in_support(penalty, working_set[a], coef_[a])) {
           support_positions_.push_back(a);
           support_features_.push_back(working_set[a]);
         }
+      const double size = double(support_positions_.size());
+      if (size == 0 || epochs_cost < size * size * size / 3 + double(k) * double(k)) return false;
+      epochs_cost = 0;
       const Vector<Scalar> values = coef_(support_positions_);
       support_hessian_ = gram_(support_positions_, support_positions_) / n_;
       if (!newton_.solve(penalty, support_features_, values, support_hessian_,

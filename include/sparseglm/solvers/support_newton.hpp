@@ -29,7 +29,14 @@ namespace sparseglm::detail {
 template <class Penalty, class Scalar>
 concept HasDerivatives1d = requires(const Penalty& penalty, Scalar x, Index j) {
   {penalty.derivatives_1d(x, j)};
+  {penalty.value_1d(x, j)};
 };
+
+/// Whether feature j, at `value`, belongs to the support S: non-zero or unpenalised.
+template <class PenaltyType, class Scalar>
+bool in_support(const PenaltyType& penalty, Index j, Scalar value) {
+  return value != Scalar(0) || !penalty.is_penalized(j);
+}
 
 /// The step on the orthant, given F's Hessian and gradient on S.
 template <class Scalar>
@@ -98,7 +105,7 @@ class SupportNewton {
                                          const Vector<Scalar>& w) {
     support_.clear();
     for (const Index j : working_set)
-      if (w[j] != Scalar(0) || !penalty.is_penalized(j)) support_.push_back(j);
+      if (in_support(penalty, j, w[j])) support_.push_back(j);
     return support_;
   }
 
