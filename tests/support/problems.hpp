@@ -88,13 +88,15 @@ inline Eigen::MatrixXd sparse_design(Index n, Index p, double density, std::uint
 }
 
 /// n x p design with non-negative entries in [0.5, 1.5]; column j is non-zero with probability
-/// 0.9 / (1 + j / 4), so the first columns are dense (nnz >= n / 4) and the last ones hold a few
-/// entries, as the frequent and rare terms of a document-term matrix.
-inline Eigen::MatrixXd text_like_design(Index n, Index p, std::uint64_t seed) {
+/// first_density / (1 + j / halving) (0.9 and 4 by default), so the first columns are dense
+/// (nnz >= n / 4) and the last ones hold a few entries, as the frequent and rare terms of a
+/// document-term matrix.
+inline Eigen::MatrixXd text_like_design(Index n, Index p, std::uint64_t seed, double first_density = 0.9,
+                                        double halving = 4) {
   Rng rng(seed);
   Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, p);
   for (Index j = 0; j < p; ++j) {
-    const double density = 0.9 / (1.0 + double(j) / 4.0);
+    const double density = first_density / (1.0 + double(j) / halving);
     for (Index i = 0; i < n; ++i)
       if (rng.uniform() < density) X(i, j) = 0.5 + rng.uniform();
   }

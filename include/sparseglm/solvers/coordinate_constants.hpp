@@ -16,12 +16,16 @@
 // for columns with nnz(X_j) >= n / 4 only, where it stays O(nnz(X_j)). Sparser columns lose
 // little there: by Cauchy-Schwarz n mean_j^2 <= (nnz(X_j) / n) ||X_j||^2, so centring shrinks L_j
 // by at most their density.
+// Least squares without an intercept keep plain updates in L_j, and the means and centred
+// curvatures L~_j for the lagged-mean epochs (anderson_cd.hpp), which update along centred
+// columns as well and handle the mean of the prediction separately.
 // For those datafits a NaN or Inf in X_j makes L_j NaN or Inf, so this is where such entries are
 // found (solve.hpp, checked_target): a column with a non-finite L_j is read once more to tell them
 // from a squared norm that overflows.
 
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -41,7 +45,10 @@ template <class Scalar>
 struct CoordinateConstants {
   Vector<Scalar> lipschitz;     ///< curvature bound of each coordinate's update direction
   std::vector<bool> centered;   ///< per feature: updates move (w_j, b) along (1, -mean_j)
-  Vector<Scalar> column_means;  ///< mean_j (used where centered)
+  Vector<Scalar> column_means;  ///< mean_j (used where centered, and by lagged-mean epochs)
+  /// Least squares without an intercept: ||X_j - mean_j 1||^2 / n, the curvature of the
+  /// lagged-mean epochs' centred updates (anderson_cd.hpp); empty otherwise.
+  Vector<Scalar> centered_lipschitz;
 };
 
 // (||X_j||^2, mean_j): the datafit's, when it computed them at initialize (column_statistics),
@@ -53,6 +60,24 @@ std::pair<double, double> column_sq_norm_and_mean(const Design& X, const Datafit
   } else {
     return {double(X.col_sq_norm(j)), double(X.col_mean(j))};
   }
+}
+
+// (mean_j, L~_j): the column's mean and the curvature bound of its centred update,
+// L~_j = L_j ||X_j - mean_j 1||^2 / ||X_j||^2. ||X_j - mean_j 1||^2 = ||X_j||^2 - n mean_j^2 where
+// the difference loses at most one bit (n mean_j^2 <= ||X_j||^2 / 2); otherwise a second pass
+// over X_j sums the centred squares.
+template <class Design, class DatafitType>
+std::pair<typename Design::ScalarType, typename Design::ScalarType> centered_curvature(
+    const Design& X, const DatafitType& datafit, Index j) {
+  using Scalar = typename Design::ScalarType;
+  const double lipschitz = datafit.lipschitz(j);
+  const auto [sq_norm, mean] = column_sq_norm_and_mean(X, datafit, j);
+  const double offset = double(X.rows()) * mean * mean;
+  if (offset <= sq_norm / 2)
+    return {Scalar(mean), Scalar(sq_norm > 0 ? lipschitz * ((sq_norm - offset) / sq_norm) : lipschitz)};
+  const auto moments = X.col_moments(j);
+  const Scalar ratio = moments.sq_norm > Scalar(0) ? moments.centered_sq_norm / moments.sq_norm : Scalar(1);
+  return {moments.mean, Scalar(lipschitz) * ratio};
 }
 
 template <class Design, class DatafitType>
@@ -73,21 +98,15 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
       throw_invalid("X", "column " + std::to_string(j) +
                              ": its squared norm overflows in this precision; rescale the column");
     }
-    if (!(lipschitz_is_column_norm<DatafitType> && fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n)))
-      continue;
-    constants.centered[j] = true;
-    // ||X_j - mean_j 1||^2 = ||X_j||^2 - n mean_j^2 where the difference loses at most one bit
-    // (n mean_j^2 <= ||X_j||^2 / 2); otherwise a second pass over X_j sums the centred squares.
-    const auto [sq_norm, mean] = column_sq_norm_and_mean(X, datafit, j);
-    const double offset = double(n) * mean * mean;
-    if (offset <= sq_norm / 2) {
-      constants.column_means[j] = Scalar(mean);
-      if (sq_norm > 0) constants.lipschitz[j] = Scalar(datafit.lipschitz(j) * ((sq_norm - offset) / sq_norm));
-      continue;
+    if (!lipschitz_is_column_norm<DatafitType>) continue;
+    if (fit_intercept && (least_squares || 4 * X.col_nnz(j) >= n)) {
+      constants.centered[j] = true;
+      std::tie(constants.column_means[j], constants.lipschitz[j]) = centered_curvature(X, datafit, j);
+    } else if (least_squares && !fit_intercept) {
+      if (constants.centered_lipschitz.size() == 0) constants.centered_lipschitz.setZero(p);
+      std::tie(constants.column_means[j], constants.centered_lipschitz[j]) =
+          centered_curvature(X, datafit, j);
     }
-    const auto moments = X.col_moments(j);
-    constants.column_means[j] = moments.mean;
-    if (moments.sq_norm > Scalar(0)) constants.lipschitz[j] *= moments.centered_sq_norm / moments.sq_norm;
   }
   return constants;
 }
