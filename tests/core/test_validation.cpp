@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/checks.hpp"
 #include "sparseglm/sparseglm.hpp"
 
 namespace {
@@ -354,9 +355,7 @@ TEST_CASE("validation: bad input throws sparseglm::invalid_argument naming the p
 }
 
 // Quadratic without its lipschitz_is_column_norm declaration: the validation must then read X.
-struct QuadraticWithoutColumnNorms : Quadratic {
-  static constexpr bool lipschitz_is_column_norm = false;
-};
+using test_support::QuadraticWithoutColumnNorms;
 
 TEST_CASE("validation: NaN and Inf in X are found with or without column-norm Lipschitz constants",
           "[validation]") {

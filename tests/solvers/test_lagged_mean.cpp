@@ -127,3 +127,27 @@ TEST_CASE("lagged-mean epochs: when they go astray, plain epochs take over and t
   CAPTURE(handovers);
   CHECK(handovers > 0);
 }
+
+TEST_CASE("lagged-mean epochs: a least-squares datafit without column-norm constants keeps plain epochs",
+          "[lagged_mean][solve][certify]") {
+  // Without lipschitz_is_column_norm the solver has no centred curvatures: plain epochs, certified.
+  const Problem<double> problem = term_problem(1000, 1000, 0);
+  const double amax =
+      ref::alpha_max(problem.X, problem.y, ref::Loss::quadratic, ref::Penalty::l1(1.0), false);
+  const ref::Penalty penalty = ref::Penalty::l1(amax / 100);
+  std::ostringstream log;
+  SolverOptions options;
+  options.tol = 1e-8;
+  options.fit_intercept = false;
+  options.gram = GramMode::never;
+  options.verbosity = 2;
+  options.log = &log;
+  const auto result = sparseglm::solve(problem.X, problem.y, QuadraticWithoutColumnNorms{},
+                                       sparseglm::penalties::L1(penalty.alpha), options);
+  const Certificate cert =
+      certify(problem.X, problem.y, ref::Loss::quadratic, penalty, result.coef, 0.0, false);
+  CAPTURE(to_string(result.status), result.n_epochs, cert.kkt.violation);
+  CHECK(result.converged());
+  CHECK(cert.kkt.violation <= options.tol);
+  CHECK(count_occurrences(log.str(), "lagged-mean epochs") == 0);
+}

@@ -24,6 +24,12 @@ decltype(auto) with_datafit(ref::Loss loss, F&& f) {
   return std::forward<F>(f)(sparseglm::datafits::Logistic{});
 }
 
+/// Quadratic without its lipschitz_is_column_norm declaration: the solver then finds NaN and
+/// Inf in X by a pass of its own and takes no centred curvatures (datafits/datafit.hpp).
+struct QuadraticWithoutColumnNorms : sparseglm::datafits::Quadratic {
+  static constexpr bool lipschitz_is_column_norm = false;
+};
+
 /// Calls f(penalty) with the library penalty described by `penalty`.
 template <class F>
 decltype(auto) with_penalty(const ref::Penalty& penalty, F&& f) {

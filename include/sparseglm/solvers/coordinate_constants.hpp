@@ -91,6 +91,8 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
   constants.lipschitz.resize(p);
   constants.centered.assign(p, false);
   constants.column_means.setZero(p);
+  if (lipschitz_is_column_norm<DatafitType> && least_squares && !fit_intercept)
+    constants.centered_lipschitz.setZero(p);
   for (Index j = 0; j < p; ++j) {
     constants.lipschitz[j] = Scalar(datafit.lipschitz(j));
     if (!std::isfinite(constants.lipschitz[j])) {
@@ -103,7 +105,6 @@ CoordinateConstants<typename Design::ScalarType> coordinate_constants(const Desi
       constants.centered[j] = true;
       std::tie(constants.column_means[j], constants.lipschitz[j]) = centered_curvature(X, datafit, j);
     } else if (least_squares && !fit_intercept) {
-      if (constants.centered_lipschitz.size() == 0) constants.centered_lipschitz.setZero(p);
       std::tie(constants.column_means[j], constants.centered_lipschitz[j]) =
           centered_curvature(X, datafit, j);
     }

@@ -163,6 +163,7 @@ class GramCD {
                        double& epochs_cost) {
     if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
       const Index k = coef_.size();
+      if (epochs_cost < double(k) * double(k)) return false;  // below the cost of any step
       support_positions_.clear();
       support_features_.clear();
       for (Index a = 0; a < k; ++a)
