@@ -21,6 +21,8 @@ from peers import Budget
 REFERENCE_TOLS = (1e-7, 1e-9, 1e-11, 1e-13)
 REFERENCE_GAP = 1e-10
 REFERENCE_SECONDS = 900
+# The first fit in a process against the next ones: fits in one fresh process, none untimed.
+FIRST_FIT_REPEAT = 5
 # A ladder stops after this many points that do not lower its best suboptimality by 1% (a solver
 # stuck on another problem, e.g. liblinear's penalised intercept); slow progress goes on.
 STAGNATION_POINTS = 4
@@ -134,6 +136,23 @@ def time_to(points, target):
     """The fastest point reaching suboptimality <= target, or None."""
     times = [point["time_s"] for point in points if point["subopt"] <= target]
     return min(times) if times else None
+
+
+def first_fit(sparseglm, cell, points, target, out_dir, budget_seconds):
+    """sparseglm's first fit in a fresh process and the median of its FIRST_FIT_REPEAT fits there
+    (the first included), at the tolerance of its loosest ladder point reaching target (else its
+    last point): {tol, first_s, median_s, fits}, or None when no point or the budget ran out."""
+    reached = [point for point in points if point["subopt"] <= target]
+    point = reached[0] if reached else (points[-1] if points else None)
+    if point is None:
+        return None
+    command = sparseglm.command(cell, point["tol"], os.path.join(out_dir, "first-fit.npy"), warmup=0,
+                                repeat=FIRST_FIT_REPEAT)
+    record = sparseglm.run_once(command, Budget(budget_seconds))
+    if record is None:
+        return None
+    return {"tol": point["tol"], "first_s": record["first_time_s"], "median_s": record["time_s"],
+            "fits": FIRST_FIT_REPEAT}
 
 
 def transpose_product_seconds(sparseglm, directory):

@@ -128,6 +128,30 @@ def table(results, target, path_cells):
     return "\n".join(lines)
 
 
+def first_fit_section(results):
+    """Lines comparing sparseglm's first fit in a process with the next ones, or [] when not measured."""
+    rows = [(cell, cell["solvers"]["sparseglm"].get("first_fit")) for cell in results["cells"]
+            if "sparseglm" in cell["solvers"]]
+    rows = [(cell, fit) for cell, fit in rows if fit]
+    if not rows:
+        return []
+    ratios = sorted((fit["first_s"] / fit["median_s"], cell["key"]) for cell, fit in rows)
+    median = ratios[len(ratios) // 2][0]
+    fits = rows[0][1]["fits"]
+    lines = ["", "## sparseglm's first fit in a process", "",
+             f"One fresh process per cell, {fits} fits at the tolerance of the cell's loosest ladder "
+             "point that reached 1e-6 (else its last point), none untimed: the first fit's time against the median "
+             f"of the {fits}, the first included. Over {len(ratios)} cells, first / median: median "
+             f"{median:.2f}, largest {ratios[-1][0]:.2f} ({ratios[-1][1]}).", "",
+             "| problem | cell | tol | first fit | median | first - median | first / median |",
+             "|---|---|---|---|---|---|---|"]
+    for cell, fit in rows:
+        lines.append(f"| {cell['problem']} | {cell_column(cell)} | {fit['tol']:.2g} | {fit['first_s']:.3g} s | "
+                     f"{fit['median_s']:.3g} s | {(fit['first_s'] - fit['median_s']) * 1e3:.2f} ms | "
+                     f"{fit['first_s'] / fit['median_s']:.2f} |")
+    return lines
+
+
 def progress_line(cell, xtv):
     parts = [f"{cell['key']}: ref gap {cell['reference']['rel_gap']:.1e}"]
     for name in SOLVER_ORDER:
@@ -213,6 +237,7 @@ def write(results, out_dir):
     if any(cell["n_alphas"] > 1 for cell in results["cells"]):
         lines += ["", "## Lasso path, alpha_max to alpha_max/100, every alpha to 1e-6", "",
                   table(results, 1e-6, path_cells=True)]
+    lines += first_fit_section(results)
     not_run = {problem: keys for problem, keys in results.get("not_run", {}).items() if keys}
     if not_run:
         lines += ["", f"## Not run yet: {sum(map(len, not_run.values()))} cells of the full benchmark", "",

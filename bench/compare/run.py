@@ -155,6 +155,9 @@ def run_cell(cell, X, y, sparseglm, peers, args, work_dir, checks):
             point["subopt"] = measure.suboptimality(point.pop("objective"), best)
         solver["time_to"] = {f"{t:g}": measure.time_to(solver["points"], t) for t in TARGETS}
         solver["slowest_s"] = max((p["time_s"] for p in solver["points"]), default=None)
+    if "sparseglm" in solvers:
+        solvers["sparseglm"]["first_fit"] = measure.first_fit(sparseglm, cell, solvers["sparseglm"]["points"], 1e-6,
+                                                              os.path.join(work_dir, "sparseglm"), args.budget)
     if args.quick and "sparseglm" in solvers and solvers["sparseglm"]["time_to"][f"{min(TARGETS):g}"] is None:
         checks.append(f"{cell.key}: sparseglm did not reach {min(TARGETS):g} ({solvers['sparseglm']['ended']})")
     return {"key": cell.key, "problem": cell.problem.name, "label": cell.label(), "model": cell.model,
