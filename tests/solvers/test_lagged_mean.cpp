@@ -73,12 +73,6 @@ CheckedFits fit_and_certify(Problem<double> problem, const ref::Penalty& penalty
   return {dense.n_epochs, sparse.n_epochs, log.str()};
 }
 
-int count_occurrences(const std::string& text, const std::string& key) {
-  int count = 0;
-  for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + 1)) ++count;
-  return count;
-}
-
 }  // namespace
 
 TEST_CASE(

@@ -119,6 +119,13 @@ double objective_slack(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, ref::
   return ref::objective_rounding_bound(X, y, loss, penalty, wd, b, unit_roundoff<Scalar>());
 }
 
+/// How many times `key` occurs in `text` (a solver's log).
+inline int count_occurrences(const std::string& text, const std::string& key) {
+  int count = 0;
+  for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + 1)) ++count;
+  return count;
+}
+
 /// The weights used for WeightedL1 tests: 0 (unpenalised) at j = 0 and j = p / 2, 2 at every
 /// j = 1 mod 3, 1 elsewhere.
 inline Eigen::VectorXd test_weights(Eigen::Index p) {
