@@ -316,7 +316,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // 62 -> 43 and 306 -> 206 epochs.
   bool prepare_mean_direction(const std::vector<Index>& working_set) {
     if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
-      if (mean_direction_.isZero()) return false;
+      if ((mean_direction_.array() == Scalar(0)).all()) return false;
       mean_direction_Xw_.setZero(y_.size());
       for (std::size_t k = 0; k < working_set.size(); ++k)
         if (mean_direction_[Index(k)] != Scalar(0))
