@@ -42,7 +42,7 @@ ref::Penalty unit_penalty(Kind kind, Index p) {
 TEST_CASE(
     "mean-direction steps: L1-logistic without an intercept on term-like columns, certified, few epochs",
     "[prox_newton][mean_direction][certify]") {
-  // These 18 fits took 6298 epochs with the steps switched off (min_mean_coupling 1e30), 3965
+  // These 18 fits took 6298 epochs with the steps switched off (detail::min_mean_coupling 1e30), 3965
   // with them.
   const double tol = 1e-8;
   int epochs = 0, stepped_models = 0;

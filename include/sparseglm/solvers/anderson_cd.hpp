@@ -566,9 +566,9 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   GramCD<Scalar> gram_cd_;
   SupportNewton<Scalar> newton_;
 
-  // Lagged-mean epochs (centered_least_squares_epoch): the coupling below which plain epochs
-  // are kept, the factor r moves by (0: plain epochs), r, and the point where they started.
-  static constexpr double min_mean_coupling = 4;
+  // Lagged-mean epochs (centered_least_squares_epoch): the factor r moves by (0: plain epochs),
+  // r, and the point where they started (plain epochs below min_mean_coupling,
+  // coordinate_constants.hpp).
   Scalar lagged_mean_relaxation_ = 0;
   Scalar lagged_mean_ = 0;
   Scalar lagged_mean_objective_ = 0;

@@ -41,6 +41,11 @@ inline constexpr bool lipschitz_is_column_norm = requires {
   requires DatafitType::lipschitz_is_column_norm;
 };
 
+/// The coupling beta (Jacobi estimate of s c^T H~^-1 c, c the columns' means) from which solvers
+/// without an intercept treat the mean apart: AndersonCD's lagged-mean epochs, ProxNewton's
+/// mean-direction steps. The Gaussian designs of bench/compare give 1 to 2, text ones 7 to 65.
+inline constexpr double min_mean_coupling = 4;
+
 template <class Scalar>
 struct CoordinateConstants {
   Vector<Scalar> lipschitz;     ///< curvature bound of each coordinate's update direction

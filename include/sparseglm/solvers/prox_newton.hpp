@@ -121,9 +121,6 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   static constexpr double min_damping = 1e-8;
   static constexpr double failed_search_growth = 1e4;
   static constexpr int max_damped_retries = 3;
-  // Mean-direction steps (mean_direction_step) where the coupling beta is at least this (as
-  // AndersonCD's lagged-mean epochs: the Gaussian designs of bench/compare give 1 to 2).
-  static constexpr double min_mean_coupling = 4;
 
   // The null model by AndersonCD's own routine, so that both solvers meet alpha_max() at the
   // very same point.
