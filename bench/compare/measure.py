@@ -26,6 +26,13 @@ FIRST_FIT_REPEAT = 5
 # A ladder stops after this many points that do not lower its best suboptimality by 1% (a solver
 # stuck on another problem, e.g. liblinear's penalised intercept); slow progress goes on.
 STAGNATION_POINTS = 4
+# Refinement: where a ladder's first point at or below a target lands more than REFINE_OVERSHOOT
+# times below it, the decade above that point is split by REFINE_SPLITS - 1 tolerances (equal
+# ratios), which every solver runs alike. Solvers that converge superlinearly jump orders of
+# magnitude in one decade of tolerance; by decades alone their time to a target was measured at
+# a point far past it.
+REFINE_OVERSHOOT = 10
+REFINE_SPLITS = 3
 
 
 def cell_objectives(cell, X, y, coefs):
@@ -94,14 +101,14 @@ def stagnating(subopts):
     return min(subopts[-STAGNATION_POINTS:]) > 0.99 * min(subopts[:-STAGNATION_POINTS])
 
 
-def run_ladder(peer, cell, X, y, reference_objective, out_dir, budget_seconds, slow, stop_at):
-    """Runs the peer's ladder; returns (points, how it ended). A point is a dict with tol, time_s,
-    times and objective. The ladder ends when a point reaches stop_at, when the suboptimality
-    stagnates, when the budget runs out or at its last tolerance."""
+def run_ladder(peer, cell, X, y, reference_objective, out_dir, budget_seconds, slow, stop_at, tols=None):
+    """Runs the peer's ladder (or tols, loosest first); returns (points, how it ended). A point is a
+    dict with tol, time_s, times and objective. The ladder ends when a point reaches stop_at, when
+    the suboptimality stagnates, when the budget runs out or at its last tolerance."""
     os.makedirs(out_dir, exist_ok=True)
     budget = Budget(budget_seconds)
     points, subopts, ended = [], [], "ladder done"
-    runs = peer.points(cell, peer.ladder(cell), out_dir, budget, slow)
+    runs = peer.points(cell, peer.ladder(cell) if tols is None else tols, out_dir, budget, slow)
     try:
         for point in runs:
             objective = cell_objectives(cell, X, y, point.coefs)
@@ -121,6 +128,21 @@ def run_ladder(peer, cell, X, y, reference_objective, out_dir, budget_seconds, s
     finally:
         runs.close()
     return points, ended
+
+
+def refinement_tols(points, reference_objective, targets):
+    """The tolerances that split the decade above each point that first reaches a target far below
+    it (REFINE_OVERSHOOT), loosest first; points are a ladder's, loosest first."""
+    subopts = [suboptimality(point["objective"], reference_objective) for point in points]
+    tols = set()
+    for target in targets:
+        first = next((i for i, subopt in enumerate(subopts) if subopt <= target), None)
+        if first is None or first == 0 or subopts[first] * REFINE_OVERSHOOT > target:
+            continue
+        looser, tighter = points[first - 1]["tol"], points[first]["tol"]
+        ratio = tighter / looser
+        tols.update(looser * ratio ** (k / REFINE_SPLITS) for k in range(1, REFINE_SPLITS))
+    return sorted(tols, reverse=True)
 
 
 def best_objective(reference_objective, solver_points):

@@ -21,7 +21,10 @@ scaling). Suboptimality is
 (P - P*) / |P*|, where P* is the smallest objective known: a sparseglm reference solved until its
 duality gap (computed by the harness) is below reference_gap |P|, or any run's. "Time to 1e-6" is
 the fastest ladder point at or below 1e-6. A ladder stops at 1e-9, after 4 points that do not lower
-its suboptimality by 1%, or when it has spent budget_s seconds on the cell. "> t" means not
+its suboptimality by 1%, or when it has spent budget_s seconds on the cell. Where the first point
+at or below 1e-4, 1e-6 or 1e-8 lands more than 10 times below it, the solver also runs two
+tolerances that split the decade above that point at equal ratios (by decades alone, a solver
+that converges superlinearly was timed at a point far past the target). "> t" means not
 reached, t being its slowest point; "no point in budget": its loosest tolerance did not finish in
 budget_s. [k] is the time in units of one full X^T v product on that problem (sparseglm-bench
 --time-xtv, measured in the cell's run), the floor a certified solver pays at least once. The
