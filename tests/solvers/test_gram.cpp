@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "../support/checks.hpp"
@@ -42,16 +43,33 @@ Eigen::VectorXd means_of(const Eigen::MatrixXd& X, const std::vector<Index>& col
 }  // namespace
 
 TEST_CASE("centered_cross_gram: dense and sparse views match the definition", "[gram][design]") {
-  // 2500 rows: the dense kernel accumulates blocks of 1024 rows, so three blocks are summed.
+  // 2500 rows: the kernels accumulate blocks of at most 1024 rows, so three blocks are summed. A
+  // sparse view forms these columns as a sparse product at density 0.02 and from dense blocks at
+  // 0.3 (core/cross_gram.hpp's work estimates cross near 1/8), and by a sparse product whatever
+  // the density when a column's rows are not stored in increasing order.
+  const auto density = GENERATE(0.02, 0.3);
+  const bool unsorted = GENERATE(false, true);
+  INFO("density " << density << ", rows unsorted " << unsorted);
   ProblemSpec spec;
   spec.n = 2500;
   spec.p = 12;
   spec.design = DesignKind::sparse;
-  spec.density = 0.3;
+  spec.density = density;
   const auto problem = make_problem<double>(spec);
   const Eigen::MatrixXd X = problem.X;
   const auto dense = sparseglm::make_design(X);
-  const auto sparse = sparseglm::make_design(problem.X_sparse);
+  // The same matrix with each column's first and last entries swapped.
+  Eigen::SparseMatrix<double> stored = problem.X_sparse;
+  stored.makeCompressed();
+  if (unsorted)
+    for (Index j = 0; j < stored.cols(); ++j) {
+      const Index first = stored.outerIndexPtr()[j], last = stored.outerIndexPtr()[j + 1] - 1;
+      std::swap(stored.innerIndexPtr()[first], stored.innerIndexPtr()[last]);
+      std::swap(stored.valuePtr()[first], stored.valuePtr()[last]);
+    }
+  const auto sparse = sparseglm::make_design(Eigen::Map<const Eigen::SparseMatrix<double>>(
+      stored.rows(), stored.cols(), stored.nonZeros(), stored.outerIndexPtr(), stored.innerIndexPtr(),
+      stored.valuePtr()));
 
   const std::vector<Index> a{7, 2, 11, 0}, b{3, 2, 9};
   for (const bool centred : {false, true}) {

@@ -16,8 +16,10 @@
 //   col_moments(j)                    (mean_j, ||X_j||^2, ||X_j - mean_j||^2), reading X_j once
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
 //   col_weighted_sum_and_total(j, f)  (sum_i X_ij f(i), sum over all rows i of f(i))
-// and the Gram kernel of least-squares inner solves (solvers/gram_cd.hpp):
+// and the Gram kernel of least-squares inner solves (solvers/gram_cd.hpp), with its work estimate
+// (core/cross_gram.hpp):
 //   centered_cross_gram(A, m_A, B, m_B, out)  (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets
+//   gram_work(size, entries)                  its work on `size` columns with themselves
 // and, sparse designs only, the covariance kernels of least-squares paths
 // (solvers/covariance_gradient.hpp):
 //   row_major_copy()                         X stored by rows, O(nnz) time and memory
@@ -37,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "sparseglm/core/cross_gram.hpp"
 #include "sparseglm/core/parallel.hpp"
 #include "sparseglm/core/types.hpp"
 
@@ -138,39 +141,27 @@ class DenseDesign {
   // x * 0 is 0 for every finite x and NaN for NaN and +-Inf: one vectorised sum finds them all.
   bool all_finite() const { return (X_.array() * Scalar(0)).sum() == Scalar(0); }
 
-  /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets A and B (zero means: X_A^T X_B).
-  /// Centred blocks of rows are gathered and multiplied (a matrix product), which keeps the digits
-  /// that X_A^T X_B - n m_A m_B^T would cancel. O(n |A| |B|).
+  /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets A and B (zero means: X_A^T X_B),
+  /// from centred blocks of rows (cross_gram.hpp). O(n |A| |B|).
   void centered_cross_gram(const std::vector<Index>& a_columns, const Vector<Scalar>& a_means,
                            const std::vector<Index>& b_columns, const Vector<Scalar>& b_means,
                            Matrix<Scalar>& out) const {
-    const bool symmetric = a_columns == b_columns;  // then only the lower half is computed
-    const Index block_rows = gram_block_rows(a_columns.size() + (symmetric ? 0 : b_columns.size()));
-    out.setZero(Index(a_columns.size()), Index(b_columns.size()));
-    Matrix<Scalar> a_block, b_block;
-    for (Index start = 0; start < X_.rows(); start += block_rows) {
-      const Index rows = std::min(block_rows, X_.rows() - start);
-      gather_centered(a_columns, a_means, start, rows, a_block);
-      if (symmetric) {
-        out.template selfadjointView<Eigen::Lower>().rankUpdate(a_block.transpose());
-      } else {
-        gather_centered(b_columns, b_means, start, rows, b_block);
-        out.noalias() += a_block.transpose() * b_block;
-      }
-    }
-    if (symmetric) out.template triangularView<Eigen::StrictlyUpper>() = out.transpose();
+    detail::blocked_cross_gram<Scalar>(
+        X_.rows(), Index(a_columns.size()), Index(b_columns.size()), a_columns == b_columns,
+        [&](Index start, Index rows, Matrix<Scalar>& block) {
+          gather_centered(a_columns, a_means, start, rows, block);
+        },
+        [&](Index start, Index rows, Matrix<Scalar>& block) {
+          gather_centered(b_columns, b_means, start, rows, block);
+        },
+        out);
+  }
+  /// The work of centered_cross_gram on `size` columns with themselves (cross_gram.hpp).
+  double gram_work(double size, double) const {
+    return detail::dense_gram_work(double(X_.rows()), size, size, true);
   }
 
  private:
-  // Rows per gathered block: the block(s) stay within 64 KiB, so they and Eigen's packed copies of
-  // them (kept on the stack up to EIGEN_STACK_ALLOCATION_LIMIT, 128 KiB) stay in L2 cache and
-  // never reach the allocator's mmap threshold, whose page faults would dominate a small fit.
-  static Index gram_block_rows(std::size_t gathered_columns) {
-    constexpr std::size_t budget = std::size_t(64) << 10;
-    const std::size_t rows = budget / (sizeof(Scalar) * std::max<std::size_t>(gathered_columns, 1));
-    return Index(std::clamp<std::size_t>(rows, 32, 1024));
-  }
-
   void gather_centered(const std::vector<Index>& columns, const Vector<Scalar>& means, Index start,
                        Index rows, Matrix<Scalar>& block) const {
     block.resize(rows, Index(columns.size()));
@@ -217,8 +208,15 @@ class SparseDesign {
     return sum_over_column<1>(j,
                               [&](auto& sums, Index k) { sums[0] += values_[k] * f(Index(inner_[k])); })[0];
   }
-  Scalar col_sq_norm(Index j) const { return col_values(j).squaredNorm(); }
-  Scalar col_mean(Index j) const { return col_values(j).sum() / Scalar(rows_); }
+  // Sums over stored values go through sum_over_column too, whose order of additions is fixed:
+  // Eigen's vectorised reductions over a Map start at its first aligned entry, so their rounding
+  // would depend on where the caller's arrays happen to lie in memory.
+  Scalar col_sq_norm(Index j) const {
+    return sum_over_column<1>(j, [&](auto& sums, Index k) { sums[0] += values_[k] * values_[k]; })[0];
+  }
+  Scalar col_mean(Index j) const {
+    return sum_over_column<1>(j, [&](auto& sums, Index k) { sums[0] += values_[k]; })[0] / Scalar(rows_);
+  }
   bool col_all_finite(Index j) const { return col_values(j).allFinite(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     const auto sums = sum_over_column<3>(j, [&](auto& partial, Index k) {
@@ -239,10 +237,17 @@ class SparseDesign {
   Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }
   // The second and third passes read the column's entries from cache: X is read from memory once.
   ColumnMoments<Scalar> col_moments(Index j) const {
-    const auto values = col_values(j);
-    const Scalar mean = values.sum() / Scalar(rows_);
+    const auto [sum, sq_norm] = sum_over_column<2>(j, [&](auto& sums, Index k) {
+      sums[0] += values_[k];
+      sums[1] += values_[k] * values_[k];
+    });
+    const Scalar mean = sum / Scalar(rows_);
     const Scalar implicit_zeros = Scalar(rows_ - col_nnz(j)) * mean * mean;
-    return {mean, values.squaredNorm(), implicit_zeros + (values.array() - mean).square().sum()};
+    const Scalar stored_part = sum_over_column<1>(j, [&](auto& sums, Index k) {
+      const Scalar centered = values_[k] - mean;
+      sums[0] += centered * centered;
+    })[0];
+    return {mean, sq_norm, implicit_zeros + stored_part};
   }
   void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
     v.array() -= a * mean;
@@ -289,16 +294,78 @@ class SparseDesign {
     }
   }
 
-  /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) = X_A^T X_B - n m_A m_B^T for column subsets A
-  /// and B: a sparse product of the gathered columns, O(sum over rows of nnz_A(row) nnz_B(row)).
+  /// out = (X_A - 1 m_A^T)^T (X_B - 1 m_B^T) for column subsets A and B: from centred blocks of
+  /// rows gathered dense (cross_gram.hpp) where that is less work, else X_A^T X_B - n m_A m_B^T by a
+  /// sparse product of the gathered columns, O(sum over rows of nnz_A(row) nnz_B(row)).
   void centered_cross_gram(const std::vector<Index>& a_columns, const Vector<Scalar>& a_means,
                            const std::vector<Index>& b_columns, const Vector<Scalar>& b_means,
                            Matrix<Scalar>& out) const {
-    out = Matrix<Scalar>(gather(a_columns).transpose() * gather(b_columns));
-    out.noalias() -= Scalar(rows_) * a_means * b_means.transpose();
+    const bool symmetric = a_columns == b_columns;
+    const double n = double(rows_), a_count = double(a_columns.size()), b_count = double(b_columns.size());
+    const bool dense_blocks =
+        detail::dense_gram_work(n, a_count, b_count, symmetric) <=
+            detail::sparse_gram_work(n, a_count, entries(a_columns), b_count, entries(b_columns)) &&
+        rows_are_sorted(a_columns) && rows_are_sorted(b_columns);
+    if (!dense_blocks) {
+      out = Matrix<Scalar>(gather(a_columns).transpose() * gather(b_columns));
+      out.noalias() -= Scalar(rows_) * a_means * b_means.transpose();
+      return;
+    }
+    std::vector<Index> a_cursors = column_starts(a_columns), b_cursors = column_starts(b_columns);
+    detail::blocked_cross_gram<Scalar>(
+        rows_, Index(a_columns.size()), Index(b_columns.size()), symmetric,
+        [&](Index start, Index rows, Matrix<Scalar>& block) {
+          gather_centered_rows(a_columns, a_means, start, rows, a_cursors, block);
+        },
+        [&](Index start, Index rows, Matrix<Scalar>& block) {
+          gather_centered_rows(b_columns, b_means, start, rows, b_cursors, block);
+        },
+        out);
+  }
+  /// The work of centered_cross_gram on `size` columns holding `entries` stored values with
+  /// themselves: the cheaper of its two ways (cross_gram.hpp).
+  double gram_work(double size, double entries) const {
+    const double n = double(rows_);
+    return std::min(detail::sparse_gram_work(n, size, entries, size, entries),
+                    detail::dense_gram_work(n, size, size, true));
   }
 
  private:
+  double entries(const std::vector<Index>& columns) const {
+    double total = 0;
+    for (const Index j : columns) total += double(col_nnz(j));
+    return total;
+  }
+
+  // Whether each column's entries are stored by increasing row, as gather_centered_rows needs
+  // (Eigen keeps them so; a Map of a user's arrays need not).
+  bool rows_are_sorted(const std::vector<Index>& columns) const {
+    for (const Index j : columns)
+      for (Index k = outer_[j] + 1; k < outer_[j + 1]; ++k)
+        if (inner_[k] <= inner_[k - 1]) return false;
+    return true;
+  }
+
+  std::vector<Index> column_starts(const std::vector<Index>& columns) const {
+    std::vector<Index> starts(columns.size());
+    for (std::size_t a = 0; a < columns.size(); ++a) starts[a] = outer_[columns[a]];
+    return starts;
+  }
+
+  // Rows [start, start + rows) of the centred columns into a dense block; cursors[a] is column
+  // a's first entry at or below row `start`, and moves past the block.
+  void gather_centered_rows(const std::vector<Index>& columns, const Vector<Scalar>& means, Index start,
+                            Index rows, std::vector<Index>& cursors, Matrix<Scalar>& block) const {
+    block.resize(rows, Index(columns.size()));
+    for (Index a = 0; a < block.cols(); ++a) {
+      auto column = block.col(a);
+      column.setConstant(-means[a]);
+      const Index end = outer_[columns[std::size_t(a)] + 1];
+      Index& k = cursors[std::size_t(a)];
+      for (; k < end && inner_[k] < start + rows; ++k) column[inner_[k] - start] += values_[k];
+    }
+  }
+
   Storage gather(const std::vector<Index>& columns) const {
     Index total = 0;
     for (const Index j : columns) total += col_nnz(j);

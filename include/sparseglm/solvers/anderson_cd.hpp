@@ -325,8 +325,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     const InnerLoopSettings on_x{inner_tol, options_.max_epochs, 10, options_.anderson_memory};
     const Index size = Index(working_set.size());
     const double uncached_cost = least_squares ? gram_cost(working_set) : 0;
-    const bool mostly_cached =
-        4 * uncached_cost <= whole_gram_cost(double(size), x_epoch_cost(working_set) / 2);
+    const bool mostly_cached = 4 * uncached_cost <= X_.gram_work(double(size), x_epoch_cost(working_set) / 2);
     const bool gram_epochs_are_cheap = 4 * size <= X_.rows() ||  // O(|W|) against O(2n)
                                        (size <= 2 * X_.rows() && mostly_cached);
     if (!least_squares || options_.gram == GramMode::never ||
@@ -352,13 +351,8 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   }
 
   // Work of forming the rows of the working set's Gram matrix that are not cached yet, in the
-  // units of x_epoch_cost: n |W|^2 / 2 multiply-adds for a whole dense Q, at the speed of a
-  // matrix product (about 4 times that of the dot products of CD); for a sparse X, nnz(X_W)^2 / n
-  // multiply-adds when its entries are spread evenly, plus |W|^2 dense entries, both about 8
-  // times dearer than CD's (a sparse product that accumulates and sorts, a dense Q allocated,
-  // zeroed and gathered per working set; measured on the text problems of bench/compare: factors
-  // 8 and 64 ran the same, 1 ran up to 6 times slower without an intercept, where the epochs on X
-  // outlast the budget). The cached block is subtracted.
+  // units of x_epoch_cost (the design's estimate, core/cross_gram.hpp): the whole matrix's, less
+  // the cached block's.
   double gram_cost(const std::vector<Index>& working_set) const {
     double size = 0, entries = 0, cached_size = 0, cached_entries = 0;
     for (const Index j : working_set) {
@@ -370,17 +364,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
         cached_entries += column_entries;
       }
     }
-    return whole_gram_cost(size, entries) - whole_gram_cost(cached_size, cached_entries);
-  }
-
-  double whole_gram_cost(double size, double entries) const {
-    const double n = double(X_.rows());
-    if constexpr (Design::is_sparse) {
-      constexpr double sparse_gram_cost_factor = 8;
-      return sparse_gram_cost_factor * (entries * entries / n + size * size);
-    } else {
-      return n * size * size / 8;
-    }
+    return X_.gram_work(size, entries) - X_.gram_work(cached_size, cached_entries);
   }
 
   // CD epochs on the working set with Anderson extrapolation; returns whether the working set's
@@ -452,8 +436,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     if constexpr (least_squares && HasDerivatives1d<PenaltyType, Scalar>) {
       const std::vector<Index>& support = newton_.find_support(penalty_, working_set, w_);
       const double size = double(support.size());
-      if (epochs_cost < whole_gram_cost(size, x_epoch_cost(support) / 2) + size * size * size / 12)
-        return false;
+      if (epochs_cost < X_.gram_work(size, x_epoch_cost(support) / 2) + size * size * size / 12) return false;
       epochs_cost = 0;
       const Scalar before = options_.verbosity >= 2 ? objective() : Scalar(0);
       const bool moved = newton_.step(X_, y_, penalty_, options_.fit_intercept, w_, b_, Xw_);

@@ -103,13 +103,22 @@ class WorkingSetSolver {
   }
 
  protected:
-  // Working sets grow 4-fold on sparse designs, where a full X^T v (one per outer iteration)
-  // costs more than inner epochs on the extra features, which mostly stay at 0; 2-fold on dense
-  // ones, where Gram solves cost |W|^2.
+  // Working sets grow 4-fold on sparse data, where a full X^T v (one per outer iteration) costs
+  // more than inner epochs on the extra features, which mostly stay at 0; 2-fold on dense data,
+  // where Gram solves cost |W|^2: dense storage, or sparse storage at least an eighth full (an
+  // svmlight file of dense data), whose Gram matrices are dense products (core/cross_gram.hpp:
+  // its two work estimates cross at that density).
   Index default_working_set_size(Index support) const {
-    constexpr Index growth = Design::is_sparse ? 4 : 2;
     const Index p0 = options_.p0 > 0 ? Index(options_.p0) : Derived::default_p0;
-    return working_set_size(p0, Index(unpenalized_.size()), support, w_.size(), growth);
+    return working_set_size(p0, Index(unpenalized_.size()), support, w_.size(), dense_content() ? 2 : 4);
+  }
+
+  bool dense_content() const {
+    if constexpr (Design::is_sparse) {
+      return 8 * double(X_.nnz()) >= double(X_.rows()) * double(X_.cols());
+    } else {
+      return true;
+    }
   }
 
   Scalar objective() const { return datafit_.value(y_, Xw_) + penalty_.value(w_); }
