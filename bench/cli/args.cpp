@@ -73,7 +73,7 @@ struct Flag {
 };
 
 // clang-format off
-constexpr std::array<Flag, 25> flags{{
+constexpr std::array<Flag, 26> flags{{
   {"--help", false, false, [](Args& a, std::string_view, std::string_view) { a.help = true; }},
   {"--data", true, true, [](Args& a, std::string_view f, std::string_view v) {
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
@@ -125,6 +125,7 @@ constexpr std::array<Flag, 25> flags{{
    }},
   {"--float", false, false, [](Args& a, std::string_view, std::string_view) { a.single_precision = true; }},
   {"--dense", false, true, [](Args& a, std::string_view, std::string_view) { a.dense = true; }},
+  {"--keep-sparse", false, true, [](Args& a, std::string_view, std::string_view) { a.fit.dense_copy = false; }},
   {"--coef-out", true, true, [](Args& a, std::string_view f, std::string_view v) {
      if (v.empty()) throw Error(std::string(f) + ": empty file name");
      a.coef_out = std::string(v);
@@ -240,8 +241,9 @@ Input:
 Action (default: one fit at one alpha):
   --path N             solve N alphas from alpha_max down to R * alpha_max (R: --alpha-ratio),
                        geometric, warm-started; time_s is the whole path's time
-  --time-xtv           no fit: time one full product X^T v (the median over enough products to
-                       last 0.2 s; the first is not timed); prints n, p, nnz, storage, xtv_s
+  --time-xtv           no fit: time one full product X^T v in the storage a fit runs on (the
+                       median over enough products to last 0.2 s; the first is not timed);
+                       prints n, p, nnz, storage, xtv_s
 
 Options:
   --model M            lasso (default), enet or logreg (labels {-1,1} or {0,1})
@@ -259,6 +261,8 @@ Options:
                        prox-newton (logreg only), or without --data: all (one row per solver)
   --float              fit in single precision (X and y converted after loading)
   --dense              convert X to a dense matrix before fitting
+  --keep-sparse        fit a sparse X on its own storage even when at least half of its entries
+                       are stored (default: on a dense copy, SolverOptions::dense_copy)
   --coef-out FILE      write the coefficients, then the intercept: one per line, or as a
                        float64 .npy array when FILE ends in .npy (with --path: N x (p + 1))
   --gram G             lasso/enet inner solver: auto (default), always (on the working set's

@@ -36,7 +36,8 @@ struct FitSettings {
   int verbosity = 0;    ///< the solver's progress lines, on stderr
   sparseglm::GramMode gram = sparseglm::GramMode::automatic;  ///< least-squares inner solver
   sparseglm::Solver solver = sparseglm::Solver::automatic;
-  int n_threads = 1;  ///< threads of the full gradient X^T v (SolverOptions::n_threads)
+  int n_threads = 1;       ///< threads of the full gradient X^T v (SolverOptions::n_threads)
+  bool dense_copy = true;  ///< SolverOptions::dense_copy (--keep-sparse: false)
 };
 
 /// What sparseglm-bench does with a loaded problem.

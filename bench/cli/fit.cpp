@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sparseglm/core/design.hpp"
+#include "sparseglm/core/fit_design.hpp"
 #include "sparseglm/datafits/logistic.hpp"
 #include "sparseglm/datafits/quadratic.hpp"
 #include "sparseglm/duality_gap.hpp"
@@ -31,6 +32,7 @@ sparseglm::SolverOptions solver_options(const FitSettings& settings) {
   options.gram = settings.gram;
   options.solver = settings.solver;
   options.n_threads = settings.n_threads;
+  options.dense_copy = settings.dense_copy;
   options.log = &std::cerr;
   return options;
 }
@@ -175,25 +177,26 @@ double median(std::vector<double> values) {
 
 template <class XType, class Scalar>
 double time_transpose_product(const XType& X, const sparseglm::Vector<Scalar>& y, int n_threads,
-                              double min_seconds) {
-  const auto design = sparseglm::make_design(X);
-  sparseglm::Vector<Scalar> out(X.cols());
-  design.transpose_times(y, out, n_threads);
-  std::vector<double> seconds;
-  double total = 0;
-  while (seconds.size() < 5 || total < min_seconds) {
-    const auto start = std::chrono::steady_clock::now();
+                              bool dense_copy, double min_seconds) {
+  return sparseglm::detail::with_fit_design(X, dense_copy, [&](const auto& design) {
+    sparseglm::Vector<Scalar> out(X.cols());
     design.transpose_times(y, out, n_threads);
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    total += seconds.back();
-  }
-  return median(std::move(seconds));
+    std::vector<double> seconds;
+    double total = 0;
+    while (seconds.size() < 5 || total < min_seconds) {
+      const auto start = std::chrono::steady_clock::now();
+      design.transpose_times(y, out, n_threads);
+      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      total += seconds.back();
+    }
+    return median(std::move(seconds));
+  });
 }
 
-template double time_transpose_product(const SparseX&, const Eigen::VectorXd&, int, double);
-template double time_transpose_product(const SparseXf&, const Eigen::VectorXf&, int, double);
-template double time_transpose_product(const Eigen::MatrixXd&, const Eigen::VectorXd&, int, double);
-template double time_transpose_product(const Eigen::MatrixXf&, const Eigen::VectorXf&, int, double);
+template double time_transpose_product(const SparseX&, const Eigen::VectorXd&, int, bool, double);
+template double time_transpose_product(const SparseXf&, const Eigen::VectorXf&, int, bool, double);
+template double time_transpose_product(const Eigen::MatrixXd&, const Eigen::VectorXd&, int, bool, double);
+template double time_transpose_product(const Eigen::MatrixXf&, const Eigen::VectorXf&, int, bool, double);
 
 FitReport fit(const SparseX& X, const Eigen::VectorXd& y, const FitSettings& settings) {
   return fit_model(X, y, settings);

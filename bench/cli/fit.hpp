@@ -48,11 +48,12 @@ FitReport fit(const SparseXf& X, const Eigen::VectorXf& y, const FitSettings& se
 FitReport fit(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const FitSettings& settings);
 FitReport fit(const Eigen::MatrixXf& X, const Eigen::VectorXf& y, const FitSettings& settings);
 
-/// The median wall time of one product X^T v (v = y) on n_threads threads: the first product is not timed,
-/// then as many as last min_seconds (at least 5).
+/// The median wall time of one product X^T v (v = y) on n_threads threads, in the storage that a fit
+/// with dense_copy runs on (SolverOptions::dense_copy): the first product is not timed, then as many
+/// as last min_seconds (at least 5).
 template <class XType, class Scalar>
 double time_transpose_product(const XType& X, const sparseglm::Vector<Scalar>& y, int n_threads = 1,
-                              double min_seconds = 0.2);
+                              bool dense_copy = true, double min_seconds = 0.2);
 
 /// The median of a non-empty list (the mean of the two middle values for an even count).
 double median(std::vector<double> values);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sparseglm/core/design.hpp"
+#include "sparseglm/core/fit_design.hpp"
 #include "sparseglm/core/validation.hpp"
 #include "sparseglm/penalties/penalty.hpp"
 #include "sparseglm/solvers/solve.hpp"
@@ -89,40 +90,41 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
   static_assert(AlphaPenalty<PenaltyType>, "sparseglm::path: the penalty needs alpha() and with_alpha(a)");
   static_assert(std::is_copy_assignable_v<PenaltyType>,
                 "sparseglm::path: the penalty must be copy-assignable");
-  const auto design = make_design(X.derived());
-  using Design = std::remove_const_t<decltype(design)>;
-  using Scalar = typename Design::ScalarType;
-  detail::check_models<Design, DatafitType, PenaltyType>();
-  options.validate();
-  if (alphas.size() == 0) detail::throw_invalid("alphas", "is empty");
-  for (Index k = 0; k < alphas.size(); ++k) detail::check_alpha(alphas[k]);
-  const auto target = detail::checked_target(design, y, datafit, /*constants_follow=*/true);
-  detail::validate_penalty(penalty, design.cols());
-  datafit.initialize(design, target);
-  const auto constants = detail::coordinate_constants(design, datafit, options.fit_intercept);
+  return detail::with_fit_design(X, options.dense_copy, [&](const auto& design) {
+    using Design = std::remove_const_t<std::remove_reference_t<decltype(design)>>;
+    using Scalar = typename Design::ScalarType;
+    detail::check_models<Design, DatafitType, PenaltyType>();
+    options.validate();
+    if (alphas.size() == 0) detail::throw_invalid("alphas", "is empty");
+    for (Index k = 0; k < alphas.size(); ++k) detail::check_alpha(alphas[k]);
+    const auto target = detail::checked_target(design, y, datafit, /*constants_follow=*/true);
+    detail::validate_penalty(penalty, design.cols());
+    datafit.initialize(design, target);
+    const auto constants = detail::coordinate_constants(design, datafit, options.fit_intercept);
 
-  const Index p = design.cols(), n_alphas = alphas.size();
-  PathResult<Scalar> result;
-  result.alphas = alphas;
-  result.coefs.resize(p, n_alphas);
-  result.intercepts.resize(n_alphas);
-  result.objectives.resize(n_alphas);
-  result.stop_crits.resize(n_alphas);
-  const PenaltyType first = penalty.with_alpha(alphas[0]);
-  detail::with_solver(design, target, datafit, first, options, constants, [&](auto& solver) {
-    for (Index k = 0; k < n_alphas; ++k) {
-      const SolverResult<Scalar> fit = k == 0 ? solver.run(Vector<Scalar>::Zero(p), Scalar(0))
-                                              : detail::next_alpha(solver, penalty, alphas, k);
-      result.coefs.col(k) = fit.coef;
-      result.intercepts[k] = fit.intercept;
-      result.objectives[k] = fit.objective;
-      result.stop_crits[k] = fit.stop_crit;
-      result.n_iter.push_back(fit.n_iter);
-      result.n_epochs.push_back(fit.n_epochs);
-      result.statuses.push_back(fit.status);
-    }
+    const Index p = design.cols(), n_alphas = alphas.size();
+    PathResult<Scalar> result;
+    result.alphas = alphas;
+    result.coefs.resize(p, n_alphas);
+    result.intercepts.resize(n_alphas);
+    result.objectives.resize(n_alphas);
+    result.stop_crits.resize(n_alphas);
+    const PenaltyType first = penalty.with_alpha(alphas[0]);
+    detail::with_solver(design, target, datafit, first, options, constants, [&](auto& solver) {
+      for (Index k = 0; k < n_alphas; ++k) {
+        const SolverResult<Scalar> fit = k == 0 ? solver.run(Vector<Scalar>::Zero(p), Scalar(0))
+                                                : detail::next_alpha(solver, penalty, alphas, k);
+        result.coefs.col(k) = fit.coef;
+        result.intercepts[k] = fit.intercept;
+        result.objectives[k] = fit.objective;
+        result.stop_crits[k] = fit.stop_crit;
+        result.n_iter.push_back(fit.n_iter);
+        result.n_epochs.push_back(fit.n_epochs);
+        result.statuses.push_back(fit.status);
+      }
+    });
+    return result;
   });
-  return result;
 }
 
 }  // namespace sparseglm

@@ -75,6 +75,7 @@ TEST_CASE("fits with n_threads > 1 equal the single-threaded fit bit for bit", "
       sparseglm::SolverOptions options;
       options.tol = 1e-8;
       options.n_threads = n_threads;
+      options.dense_copy = false;  // the sparse X (half full) is fitted on its sparse storage
       const sparseglm::penalties::L1 penalty(
           0.05 * (regression ? sparseglm::alpha_max(X, pb.y, sparseglm::datafits::Quadratic{},
                                                     sparseglm::penalties::L1(1))

@@ -156,6 +156,7 @@ TEST_CASE("prox_newton: near the optimum every Newton step is taken whole", "[pr
         SolverOptions options = options_with(1e-11, intercept);
         options.verbosity = 2;
         options.log = &log;
+        options.dense_copy = false;  // the correlated X's CSC copy stays sparse
         const sparseglm::penalties::WeightedL1 penalty(alpha, weights);
         const auto result = sparse ? sparseglm::solve(c.problem.X_sparse, c.problem.y,
                                                       sparseglm::datafits::Logistic{}, penalty, options)

@@ -305,18 +305,80 @@ TEST_CASE("solve: Map, row-major, block and expression designs give the Matrix's
     CHECK(same_support(result.coef, expected.coef));
   }
   SECTION("sparse: row-major, uncompressed and Map inputs give the CSC solution") {
-    const auto sparse_expected = sparseglm::solve(problem.X_sparse, y, datafit, penalty, options);
+    SolverOptions on_sparse = options;  // this X is full: kept in sparse storage, not copied
+    on_sparse.dense_copy = false;
+    const auto sparse_expected = sparseglm::solve(problem.X_sparse, y, datafit, penalty, on_sparse);
     const Eigen::SparseMatrix<double, Eigen::RowMajor> X_row = problem.X_sparse;
-    CHECK(sparseglm::solve(X_row, y, datafit, penalty, options).coef == sparse_expected.coef);
+    CHECK(sparseglm::solve(X_row, y, datafit, penalty, on_sparse).coef == sparse_expected.coef);
     Eigen::SparseMatrix<double> X_uncompressed = problem.X_sparse;
     X_uncompressed.uncompress();
     REQUIRE(!X_uncompressed.isCompressed());
-    CHECK(sparseglm::solve(X_uncompressed, y, datafit, penalty, options).coef == sparse_expected.coef);
+    CHECK(sparseglm::solve(X_uncompressed, y, datafit, penalty, on_sparse).coef == sparse_expected.coef);
     const Eigen::SparseMatrix<double>& S = problem.X_sparse;
     const Eigen::Map<const Eigen::SparseMatrix<double>> X_map(
         S.rows(), S.cols(), S.nonZeros(), S.outerIndexPtr(), S.innerIndexPtr(), S.valuePtr());
-    CHECK(sparseglm::solve(X_map, y, datafit, penalty, options).coef == sparse_expected.coef);
+    CHECK(sparseglm::solve(X_map, y, datafit, penalty, on_sparse).coef == sparse_expected.coef);
     CHECK(relative_max_difference(sparse_expected.coef, expected.coef) <= 1e-8);
+  }
+}
+
+// A sparse X with at least half of its entries stored is fitted on a dense copy: the dense fit's
+// very numbers (its kernels sum in another order than the sparse ones, whose solution differs in
+// the last digits). One entry fewer than half stays sparse, and dense_copy = false keeps any X
+// sparse; a path takes the same choice.
+TEST_CASE("solve: a sparse X at least half full is fitted on a dense copy", "[solve][storage]") {
+  const ProblemSpec spec = small_spec(Loss::quadratic, DesignKind::correlated, 17);
+  const auto problem = make_problem<double>(spec);
+  const Eigen::MatrixXd& X = problem.X;
+  const Eigen::VectorXd& y = problem.y;
+  const Index half = X.size() / 2;
+  REQUIRE(X.size() % 2 == 0);
+  // X with its entries after the first `stored` (column-major order) set to 0.
+  const auto keep_first = [&](Index stored) {
+    Eigen::MatrixXd kept = X;
+    kept.reshaped().tail(X.size() - stored).setZero();
+    return kept;
+  };
+  const sparseglm::datafits::Quadratic datafit;
+  const SolverOptions options = tight_options(1e-10, true);
+  SolverOptions keep_sparse = options;
+  keep_sparse.dense_copy = false;
+  const auto penalty_for_matrix = [&](const Eigen::MatrixXd& M) {
+    return sparseglm::penalties::L1(0.05 * ref::alpha_max(M, y, Loss::quadratic, ref::Penalty::l1(1), true));
+  };
+  INFO(describe(spec));
+
+  SECTION("half full: the dense fit's numbers; kept sparse on request") {
+    const Eigen::MatrixXd M = keep_first(half);
+    const Eigen::SparseMatrix<double> S = M.sparseView();
+    REQUIRE(S.nonZeros() == half);
+    const auto penalty = penalty_for_matrix(M);
+    const auto dense = sparseglm::solve(M, y, datafit, penalty, options);
+    const auto copied = sparseglm::solve(S, y, datafit, penalty, options);
+    const auto kept = sparseglm::solve(S, y, datafit, penalty, keep_sparse);
+    REQUIRE(dense.converged());
+    REQUIRE(count_nonzero(dense.coef) >= 3);
+    CHECK(copied.coef == dense.coef);
+    CHECK(copied.intercept == dense.intercept);
+    CHECK(copied.n_epochs == dense.n_epochs);
+    CHECK(kept.coef != dense.coef);
+    CHECK(relative_max_difference(kept.coef, dense.coef) <= 1e-8);
+    const Eigen::VectorXd alphas = Eigen::VectorXd::LinSpaced(3, penalty.alpha() * 4, penalty.alpha());
+    const auto dense_path = sparseglm::path(M, y, datafit, penalty, alphas, options);
+    const auto copied_path = sparseglm::path(S, y, datafit, penalty, alphas, options);
+    CHECK(copied_path.coefs == dense_path.coefs);
+  }
+  SECTION("one entry fewer than half: fitted on the sparse storage") {
+    const Eigen::MatrixXd M = keep_first(half - 1);
+    const Eigen::SparseMatrix<double> S = M.sparseView();
+    const auto penalty = penalty_for_matrix(M);
+    const auto dense = sparseglm::solve(M, y, datafit, penalty, options);
+    const auto sparse = sparseglm::solve(S, y, datafit, penalty, options);
+    const auto kept = sparseglm::solve(S, y, datafit, penalty, keep_sparse);
+    REQUIRE(dense.converged());
+    CHECK(sparse.coef == kept.coef);
+    CHECK(sparse.coef != dense.coef);
+    CHECK(relative_max_difference(sparse.coef, dense.coef) <= 1e-8);
   }
 }
 
@@ -544,10 +606,11 @@ TEST_CASE("solve: a zero column of X stays at 0", "[solve][edge]") {
   problem.X_sparse = to_sparse<double>(problem.X);
   const double alpha =
       0.01 * ref::alpha_max(problem.X, problem.y, Loss::quadratic, ref::Penalty::l1(1), true);
-  const SolverOptions options = tight_options(1e-10, true);
+  SolverOptions options = tight_options(1e-10, true);
   Eigen::VectorXd weights = Eigen::VectorXd::Ones(problem.X.cols());
   weights[5] = 0.0;  // unpenalised and without data: nothing determines it, it must stay 0
   for (const bool sparse : {false, true}) {
+    options.dense_copy = !sparse;  // the CSC copy stays sparse: column 5 has no stored entry
     const auto l1 = sparse ? sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Quadratic{},
                                               sparseglm::penalties::L1(alpha), options)
                            : sparseglm::solve(problem.X, problem.y, sparseglm::datafits::Quadratic{},

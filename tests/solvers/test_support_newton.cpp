@@ -159,6 +159,7 @@ TEST_CASE("support Newton: fits on raw-level designs without an intercept conver
         options.tol = tol;
         options.fit_intercept = false;
         options.gram = gram;
+        options.dense_copy = false;  // X_sparse (raw levels: every entry stored) stays sparse
         const Eigen::SparseMatrix<double> X_sparse = problem.X.sparseView();
         const auto [dense, sparse] = with_penalty(penalty, [&](const auto& library_penalty) {
           const sparseglm::datafits::Quadratic datafit;

@@ -208,14 +208,11 @@ class SparseDesign {
     return sum_over_column<1>(j,
                               [&](auto& sums, Index k) { sums[0] += values_[k] * f(Index(inner_[k])); })[0];
   }
-  // Sums over stored values go through sum_over_column too, whose order of additions is fixed:
-  // Eigen's vectorised reductions over a Map start at its first aligned entry, so their rounding
-  // would depend on where the caller's arrays happen to lie in memory.
   Scalar col_sq_norm(Index j) const {
-    return sum_over_column<1>(j, [&](auto& sums, Index k) { sums[0] += values_[k] * values_[k]; })[0];
+    return sum_over_values(j, [](Scalar value) { return value * value; });
   }
   Scalar col_mean(Index j) const {
-    return sum_over_column<1>(j, [&](auto& sums, Index k) { sums[0] += values_[k]; })[0] / Scalar(rows_);
+    return sum_over_values(j, [](Scalar value) { return value; }) / Scalar(rows_);
   }
   bool col_all_finite(Index j) const { return col_values(j).allFinite(); }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
@@ -237,17 +234,11 @@ class SparseDesign {
   Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }
   // The second and third passes read the column's entries from cache: X is read from memory once.
   ColumnMoments<Scalar> col_moments(Index j) const {
-    const auto [sum, sq_norm] = sum_over_column<2>(j, [&](auto& sums, Index k) {
-      sums[0] += values_[k];
-      sums[1] += values_[k] * values_[k];
-    });
-    const Scalar mean = sum / Scalar(rows_);
+    const Scalar mean = col_mean(j);
     const Scalar implicit_zeros = Scalar(rows_ - col_nnz(j)) * mean * mean;
-    const Scalar stored_part = sum_over_column<1>(j, [&](auto& sums, Index k) {
-      const Scalar centered = values_[k] - mean;
-      sums[0] += centered * centered;
-    })[0];
-    return {mean, sq_norm, implicit_zeros + stored_part};
+    const Scalar stored_part =
+        sum_over_values(j, [mean](Scalar value) { return (value - mean) * (value - mean); });
+    return {mean, col_sq_norm(j), implicit_zeros + stored_part};
   }
   void col_centered_axpy(Index j, Scalar a, Scalar mean, Vector<Scalar>& v) const {
     v.array() -= a * mean;
@@ -415,6 +406,26 @@ class SparseDesign {
     std::array<Scalar, count> sums;
     for (int c = 0; c < count; ++c) sums[c] = (lanes[0][c] + lanes[1][c]) + (lanes[2][c] + lanes[3][c]);
     return sums;
+  }
+
+  // Sum of term(value) over column j's stored values, in eight interleaved partial sums that the
+  // compiler keeps in one vector register (one serial sum waits on each addition's latency). The
+  // order of additions is fixed by the column alone: Eigen's vectorised reductions over a Map
+  // start at its first aligned entry, so their rounding would depend on where the caller's arrays
+  // happen to lie in memory.
+  template <class Term>
+  Scalar sum_over_values(Index j, Term&& term) const {
+    constexpr Index lanes = 8;
+    std::array<Scalar, lanes> partial{};
+    const Scalar* values = values_ + outer_[j];
+    const Index count = col_nnz(j);
+    Index k = 0;
+    for (; k + lanes <= count; k += lanes)
+      for (Index lane = 0; lane < lanes; ++lane) partial[lane] += term(values[k + lane]);
+    Scalar tail = 0;
+    for (; k < count; ++k) tail += term(values[k]);
+    return ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+           ((partial[4] + partial[5]) + (partial[6] + partial[7])) + tail;
   }
 
   // Stored entries from which sum_over_column splits its sums. Measured on bench/compare's text

@@ -58,6 +58,10 @@ struct SolverOptions {
   /// matrix, O(|W|) per coordinate update after an O(n |W|^2) product, or on X, O(n) per update.
   /// Other datafits ignore it.
   GramMode gram = GramMode::automatic;
+  /// A sparse X with at least half of its entries stored is fitted on a dense copy of itself (at
+  /// most 4/3 of X's storage, for the fit's duration; core/fit_design.hpp): dense data held in a
+  /// sparse matrix fits 1.3 to 6 times faster. false: X is fitted as given.
+  bool dense_copy = true;
   /// Threads for the full gradient X^T v of each outer iteration (0: all cores); the rest of the
   /// fit runs on the calling thread. Results do not depend on it. fit_many needs 1 (one thread
   /// per fit). >= 0.

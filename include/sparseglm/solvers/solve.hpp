@@ -6,13 +6,15 @@
 //                                result.coef, result.intercept);
 //
 // X: a dense column-major Eigen matrix (or Map of a caller's buffer: not copied) or a sparse
-// CSC matrix; its scalar (float or double) is the scalar of the whole fit. y: a vector of n
-// targets (labels {-1, 1} or {0, 1} for Logistic), converted to X's scalar.
+// CSC matrix (fitted on a dense copy when at least half full: SolverOptions::dense_copy); its
+// scalar (float or double) is the scalar of the whole fit. y: a vector of n targets (labels
+// {-1, 1} or {0, 1} for Logistic), converted to X's scalar.
 // Bad input throws sparseglm::invalid_argument; not converging is reported in result.status.
 
 #include <string>
 
 #include "sparseglm/core/design.hpp"
+#include "sparseglm/core/fit_design.hpp"
 #include "sparseglm/core/validation.hpp"
 #include "sparseglm/datafits/datafit.hpp"
 #include "sparseglm/penalties/penalty.hpp"
@@ -79,9 +81,10 @@ SolverResult<typename Design::ScalarType> solve_design(const Design& X, const Ei
 template <class XDerived, class YDerived, class DatafitType, class PenaltyType>
 auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
            const DatafitType& datafit, const PenaltyType& penalty, const SolverOptions& options = {}) {
-  const auto design = make_design(X.derived());
-  return detail::solve_design(design, y, datafit, penalty, options,
-                              static_cast<const Eigen::MatrixBase<YDerived>*>(nullptr), 0.0);
+  return detail::with_fit_design(X, options.dense_copy, [&](const auto& design) {
+    return detail::solve_design(design, y, datafit, penalty, options,
+                                static_cast<const Eigen::MatrixBase<YDerived>*>(nullptr), 0.0);
+  });
 }
 
 /// Solves from the warm start (coef0, intercept0), e.g. the solution at a nearby alpha.
@@ -89,8 +92,9 @@ template <class XDerived, class YDerived, class DatafitType, class PenaltyType, 
 auto solve(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>& y,
            const DatafitType& datafit, const PenaltyType& penalty, const SolverOptions& options,
            const Eigen::MatrixBase<WDerived>& coef0, double intercept0 = 0.0) {
-  const auto design = make_design(X.derived());
-  return detail::solve_design(design, y, datafit, penalty, options, &coef0, intercept0);
+  return detail::with_fit_design(X, options.dense_copy, [&](const auto& design) {
+    return detail::solve_design(design, y, datafit, penalty, options, &coef0, intercept0);
+  });
 }
 
 }  // namespace sparseglm
