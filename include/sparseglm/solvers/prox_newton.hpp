@@ -274,7 +274,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     ProgressMonitor<Scalar> progress(10);  // the model's violation at its rounding floor
     activate_all();
     const bool mean_steps = prepare_mean_direction(working_set);
-    const bool drift_steps = !mean_steps;  // a mean-direction step already ends each epoch
+    // A mean-direction step already ends each epoch; without derivatives_1d there is no step.
+    const bool drift_steps = HasDerivatives1d<PenaltyType, Scalar> && !mean_steps;
     last_epoch_move_.resize(0);
     const std::size_t movable = active_.size();
     Scalar margin = std::numeric_limits<Scalar>::infinity();  // nothing shrinks in the first epoch
