@@ -58,11 +58,18 @@ class AndersonAccelerator {
 
     differences_ = iterates_.rightCols(memory_) - iterates_.leftCols(memory_);
     // The weights do not change when U is scaled. Scaling it by a power of two, which is exact,
-    // keeps U^T U clear of overflow and underflow whatever the magnitude of the iterates.
+    // keeps U^T U clear of overflow and underflow whatever the magnitude of the iterates. A product
+    // with 2^-e rounds as ldexp does (once, correctly) and, unlike a call of ldexp per entry,
+    // vectorises (those calls took 2% of a sparse L1-logistic fit); ldexp itself only where 2^-e
+    // overflows (every difference subnormal).
     const Scalar largest = differences_.cwiseAbs().maxCoeff();
     if (!(largest > 0) || !std::isfinite(largest)) return false;
     const int exponent = std::ilogb(largest);
-    differences_ = differences_.unaryExpr([exponent](Scalar u) { return std::ldexp(u, -exponent); });
+    const Scalar scale = std::ldexp(Scalar(1), -exponent);
+    if (std::isfinite(scale))
+      differences_ *= scale;
+    else
+      differences_ = differences_.unaryExpr([exponent](Scalar u) { return std::ldexp(u, -exponent); });
     gram_.noalias() = differences_.transpose() * differences_;
     const Scalar ridge = Scalar(1e-10) * gram_.norm();
     if (!(ridge > 0) || !std::isfinite(ridge)) return false;

@@ -226,7 +226,12 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       if (centered_curvature > Scalar(0)) coupling += mean_part / centered_curvature;
       mean_direction_[Index(k)] = dots.weighted_sum / curvature_[Index(k)];
     }
-    if (coupling < Scalar(min_mean_coupling)) mean_direction_.setZero();
+    mean_positions_.clear();
+    if (coupling < Scalar(min_mean_coupling))
+      mean_direction_.setZero();
+    else
+      for (Index k = 0; k < mean_direction_.size(); ++k)
+        if (mean_direction_[k] != Scalar(0)) mean_positions_.push_back(k);
     intercept_newton_step_ = moves_intercept ? -raw_gradient_.sum() / hessian_sum : Scalar(0);
     hessian_sum_ = moves_intercept ? hessian_sum : Scalar(0);
     return criterion;
@@ -324,11 +329,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // 62 -> 43 and 306 -> 206 epochs.
   bool prepare_mean_direction(const std::vector<Index>& working_set) {
     if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
-      if ((mean_direction_.array() == Scalar(0)).all()) return false;
+      if (mean_positions_.empty()) return false;
       mean_direction_Xw_.setZero(y_.size());
-      for (std::size_t k = 0; k < working_set.size(); ++k)
-        if (mean_direction_[Index(k)] != Scalar(0))
-          X_.col_axpy(working_set[k], mean_direction_[Index(k)], mean_direction_Xw_);
+      for (const Index k : mean_positions_)
+        X_.col_axpy(working_set[std::size_t(k)], mean_direction_[k], mean_direction_Xw_);
       mean_direction_curvature_ = (hessian_.array() * mean_direction_Xw_.array().square()).sum();
       return true;
     } else {
@@ -339,53 +343,57 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   void mean_direction_step(const std::vector<Index>& working_set) {
     if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
       // Penalised coordinates that the epochs set to 0 leave v (at 0, G is not differentiable).
-      bool dropped = false;
-      for (std::size_t k = 0; k < working_set.size(); ++k) {
-        const Index j = working_set[k];
-        const Scalar v = mean_direction_[Index(k)];
-        if (v == Scalar(0) || w_[j] + direction_[Index(k)] != Scalar(0) || !penalty_.is_penalized(j))
+      const std::size_t count = mean_positions_.size();
+      std::size_t kept = 0;
+      for (const Index k : mean_positions_) {
+        const Index j = working_set[std::size_t(k)];
+        if (w_[j] + direction_[k] != Scalar(0) || !penalty_.is_penalized(j)) {
+          mean_positions_[kept++] = k;
           continue;
-        X_.col_axpy(j, -v, mean_direction_Xw_);
-        mean_direction_[Index(k)] = 0;
-        dropped = true;
+        }
+        X_.col_axpy(j, -mean_direction_[k], mean_direction_Xw_);
+        mean_direction_[k] = 0;
       }
-      if (dropped) mean_direction_curvature_ = (hessian_.array() * mean_direction_Xw_.array().square()).sum();
+      mean_positions_.resize(kept);
+      if (kept < count)
+        mean_direction_curvature_ = (hessian_.array() * mean_direction_Xw_.array().square()).sum();
       // Q(d + t v) on the orthant: the h-weighted part of its slope, and its curvature, at t = 0.
       const Scalar slope =
           (mean_direction_Xw_.array() * hessian_.array() * (direction_Xw_.array() + beta_)).sum();
-      step_along(working_set, mean_direction_, mean_direction_Xw_, Scalar(0), slope,
+      step_along(working_set, mean_positions_, mean_direction_, mean_direction_Xw_, Scalar(0), slope,
                  mean_direction_curvature_);
     }
   }
 
   // Moves (d, beta) to the minimiser of the model along (v, v_beta) (X_W v = v_Xw) on the orthant
-  // of w + d. Given Q's slope in t at t = 0 but for sum_k v_k grad_k, and the datafit part of its
-  // curvature, adds those, the penalty's (derivatives_1d) and the damping's parts, and cuts the
-  // step where a penalised coordinate reaches 0 first (that coordinate set to exactly 0).
-  void step_along(const std::vector<Index>& working_set, const Vector<Scalar>& v, const Vector<Scalar>& v_Xw,
-                  Scalar v_beta, Scalar slope, Scalar curvature) {
-    for (std::size_t k = 0; k < working_set.size(); ++k) {
-      if (v[Index(k)] == Scalar(0)) continue;
-      const Index j = working_set[k];
-      const auto [penalty_slope, penalty_curvature] =
-          penalty_.derivatives_1d(w_[j] + direction_[Index(k)], j);
+  // of w + d; `positions` lists the k with v_k != 0, ascending (the loops run over them only: v is
+  // sparse in large working sets, where a pass over all of W cost as much as the epoch). Given
+  // Q's slope in t at t = 0 but for sum_k v_k grad_k, and the datafit part of its curvature, adds
+  // those, the penalty's (derivatives_1d) and the damping's parts, and cuts the step where a
+  // penalised coordinate reaches 0 first (that coordinate set to exactly 0).
+  void step_along(const std::vector<Index>& working_set, const std::vector<Index>& positions,
+                  const Vector<Scalar>& v, const Vector<Scalar>& v_Xw, Scalar v_beta, Scalar slope,
+                  Scalar curvature) {
+    for (const Index k : positions) {
+      const Index j = working_set[std::size_t(k)];
+      const auto [penalty_slope, penalty_curvature] = penalty_.derivatives_1d(w_[j] + direction_[k], j);
       const Scalar damping = damping_ * constants_.lipschitz[j];
-      slope += v[Index(k)] * (ws_gradient_[Index(k)] + penalty_slope + damping * direction_[Index(k)]);
-      curvature += v[Index(k)] * v[Index(k)] * (penalty_curvature + damping);
+      slope += v[k] * (ws_gradient_[k] + penalty_slope + damping * direction_[k]);
+      curvature += v[k] * v[k] * (penalty_curvature + damping);
     }
     if (!(curvature > Scalar(0)) || slope == Scalar(0)) return;
     Scalar step = -slope / curvature;
     Index cut = -1;  // the penalised coordinate that reaches 0 first
-    for (std::size_t k = 0; k < working_set.size(); ++k) {
-      const Index j = working_set[k];
-      if (v[Index(k)] == Scalar(0) || !penalty_.is_penalized(j)) continue;
-      const Scalar to_zero = -(w_[j] + direction_[Index(k)]) / v[Index(k)];
+    for (const Index k : positions) {
+      const Index j = working_set[std::size_t(k)];
+      if (!penalty_.is_penalized(j)) continue;
+      const Scalar to_zero = -(w_[j] + direction_[k]) / v[k];
       if (to_zero * step > Scalar(0) && std::abs(to_zero) < std::abs(step)) {
         step = to_zero;
-        cut = Index(k);
+        cut = k;
       }
     }
-    direction_ += step * v;
+    for (const Index k : positions) direction_[k] += step * v[k];
     if (cut >= 0) direction_[cut] = -w_[working_set[std::size_t(cut)]];
     direction_Xw_ += step * v_Xw;
     beta_ += step * v_beta;
@@ -410,9 +418,12 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       last_epoch_move_ = move_;
       if (!steady) return;
       // At 0 a penalised coordinate's G is not differentiable: such a move is not a drift.
+      move_positions_.clear();
       for (Index k = 0; k < size; ++k) {
+        if (move_[k] == Scalar(0)) continue;
         const Index j = working_set[std::size_t(k)];
-        if (move_[k] != Scalar(0) && w_[j] + direction_[k] == Scalar(0) && penalty_.is_penalized(j)) return;
+        if (w_[j] + direction_[k] == Scalar(0) && penalty_.is_penalized(j)) return;
+        move_positions_.push_back(k);
       }
       const Scalar move_beta = beta_ - epoch_start_beta_;
       move_Xw_ = direction_Xw_ - epoch_start_Xw_;
@@ -422,7 +433,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       const Scalar slope = (hessian_.array() * (direction_Xw_.array() + beta_) * moved).sum() +
                            move_beta * raw_gradient_.sum();
       const Scalar curvature = (hessian_.array() * moved.square()).sum();
-      step_along(working_set, move_, move_Xw_, move_beta, slope, curvature);
+      step_along(working_set, move_positions_, move_, move_Xw_, move_beta, slope, curvature);
     }
   }
 
@@ -544,6 +555,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     Scalar change = 0;
     if constexpr (requires { penalty_.value_1d(step, Index(0)); }) {
       for (std::size_t k = 0; k < working_set.size(); ++k) {
+        if (direction[Index(k)] == Scalar(0)) continue;  // most of a large working set: a term of 0
         const Index j = working_set[k];
         change += penalty_.value_1d(w_[j] + step * direction[Index(k)], j) - penalty_.value_1d(w_[j], j);
       }
@@ -569,6 +581,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Scalar hessian_sum_ = 0;               // sum(h) (0 when the intercept stays put)
   Scalar damping_ = 0;                   // mu, kept from step to step (adapt_damping)
   Vector<Scalar> mean_direction_;        // v (mean_direction_step; 0 where the steps are off)
+  std::vector<Index> mean_positions_;    // the k with v_k != 0, ascending
   Vector<Scalar> mean_direction_Xw_;     // X_W v
   Scalar mean_direction_curvature_ = 0;  // v^T X_W^T diag(h) X_W v
 
@@ -578,9 +591,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Vector<Scalar> epoch_start_;  // d, X_W d and beta before the current epoch (drift_step)
   Vector<Scalar> epoch_start_Xw_;
   Scalar epoch_start_beta_ = 0;
-  Vector<Scalar> move_;             // e, the current epoch's move of d
-  Vector<Scalar> last_epoch_move_;  // the epoch before's (empty at a model's start)
-  Vector<Scalar> move_Xw_;          // X_W e
+  Vector<Scalar> move_;                // e, the current epoch's move of d
+  std::vector<Index> move_positions_;  // the k with e_k != 0, ascending
+  Vector<Scalar> last_epoch_move_;     // the epoch before's (empty at a model's start)
+  Vector<Scalar> move_Xw_;             // X_W e
   Vector<Scalar> trial_direction_;
   Vector<Scalar> trial_direction_Xw_;
   Vector<Scalar> trial_Xw_;
