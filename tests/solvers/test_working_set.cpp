@@ -1,10 +1,19 @@
-// Working-set sizes (solvers/working_set.hpp): p0 at first, then the penalised support times the
-// growth factor (2 on dense designs, 4 on sparse ones), with the unpenalised features on top.
+// Working sets (solvers/working_set.hpp): their sizes (p0 at first, then the penalised support
+// times the growth factor, 2 on dense designs and 4 on sparse ones, with the unpenalised features
+// on top) and which features they hold.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <vector>
 
+#include "sparseglm/penalties/weighted_l1.hpp"
 #include "sparseglm/solvers/working_set.hpp"
 
+using sparseglm::detail::select_working_set;
 using sparseglm::detail::working_set_size;
 
 TEST_CASE("working_set_size: p0, then growth times the penalised support, capped at p", "[working_set]") {
@@ -20,4 +29,43 @@ TEST_CASE("working_set_size: p0, then growth times the penalised support, capped
   CHECK(working_set_size(10, 2, 30, 1000, 4) == 114);
   CHECK(working_set_size(10, 2, 2, 1000, 4) == 12);
   CHECK(working_set_size(10, 2, 2, 5, 4) == 5);
+}
+
+TEST_CASE("select_working_set: the support, the unpenalised features, then the highest violations by index",
+          "[working_set]") {
+  // Priorities drawn from a few values (many ties), some coefficients non-zero, some features
+  // unpenalised, one NaN; the reference sorts every feature by (priority descending, index).
+  const Eigen::Index p = 200;
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> level(0, 4), pick(0, 9);
+  Eigen::VectorXd weights = Eigen::VectorXd::Ones(p), w = Eigen::VectorXd::Zero(p), priority(p);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    priority[j] = 0.25 * level(rng);
+    if (pick(rng) == 0) w[j] = 1.0;
+    if (pick(rng) == 0) weights[j] = 0.0;
+  }
+  priority[17] = std::numeric_limits<double>::quiet_NaN();
+  const sparseglm::penalties::WeightedL1 penalty(0.1, weights);
+  for (const Eigen::Index size :
+       {Eigen::Index(1), Eigen::Index(37), Eigen::Index(90), Eigen::Index(150), p, p + 5}) {
+    std::vector<Eigen::Index> order(static_cast<std::size_t>(p));
+    std::iota(order.begin(), order.end(), Eigen::Index(0));
+    const auto kept = [&](Eigen::Index j) {
+      return w[j] != 0.0 || weights[j] == 0.0 || std::isnan(priority[j]);
+    };
+    const auto key = [&](Eigen::Index j) {
+      return kept(j) ? std::numeric_limits<double>::infinity() : priority[j];
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](Eigen::Index a, Eigen::Index b) { return key(a) > key(b); });
+    std::vector<Eigen::Index> expected(order.begin(), order.begin() + std::min(size, p));
+    std::sort(expected.begin(), expected.end());
+
+    Eigen::VectorXd consumed = priority;
+    std::vector<double> scratch;
+    std::vector<Eigen::Index> working_set;
+    select_working_set(penalty, w, consumed, size, scratch, working_set);
+    CAPTURE(size);
+    CHECK(working_set == expected);
+  }
 }

@@ -3,10 +3,12 @@
 //
 // size = max(min(p0 + n_unpenalised, p), min(g (|support(w)| - n_unpenalised) + n_unpenalised, p))
 // with growth g = 2 (skglm; a parameter); the unpenalised features and the current support always
-// belong to it, the rest are the highest optimality violations. Partial selection (nth_element), then sorted
-// by index so that results are reproducible and memory is read in order.
+// belong to it, the rest are the highest optimality violations, ties broken by index; listed in
+// index order, so that results are reproducible and memory is read in order.
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -22,24 +24,31 @@ inline Index working_set_size(Index p0, Index n_unpenalized, Index support_size,
                   std::min(growth * (support_size - n_unpenalized) + n_unpenalized, n_features));
 }
 
-/// Fills `working_set` with the `size` features of highest priority; `priority` is consumed
-/// (overwritten with +inf for the features that must be kept).
+/// Fills `working_set` (sorted) with the `size` features of highest priority, ties broken by
+/// index; `priority` is consumed (overwritten with +inf for the features that must be kept, and
+/// for a NaN). The size-th highest priority is found by nth_element on a copy of the priorities
+/// (`scratch`), contiguous values rather than indices compared through the array; one pass in
+/// index order then takes the features above it and the first of those equal to it.
 template <class Scalar, class Penalty>
 void select_working_set(const Penalty& penalty, const Vector<Scalar>& w, Vector<Scalar>& priority, Index size,
-                        std::vector<Index>& all_features, std::vector<Index>& working_set) {
+                        std::vector<Scalar>& scratch, std::vector<Index>& working_set) {
   const Index p = w.size();
   for (Index j = 0; j < p; ++j)
-    if (w[j] != Scalar(0) || !penalty.is_penalized(j)) priority[j] = std::numeric_limits<Scalar>::infinity();
-  all_features.resize(p);
-  std::iota(all_features.begin(), all_features.end(), Index(0));
-  // Ties are broken by index so that the selection does not depend on nth_element's internals.
-  const auto higher = [&](Index a, Index b) {
-    return priority[a] > priority[b] || (priority[a] == priority[b] && a < b);
-  };
-  if (size < p)
-    std::nth_element(all_features.begin(), all_features.begin() + size, all_features.end(), higher);
-  working_set.assign(all_features.begin(), all_features.begin() + size);
-  std::sort(working_set.begin(), working_set.end());
+    if (w[j] != Scalar(0) || !penalty.is_penalized(j) || std::isnan(priority[j]))
+      priority[j] = std::numeric_limits<Scalar>::infinity();
+  working_set.resize(std::size_t(std::min(size, p)));
+  if (size >= p) {
+    std::iota(working_set.begin(), working_set.end(), Index(0));
+    return;
+  }
+  scratch.assign(priority.data(), priority.data() + p);
+  std::nth_element(scratch.begin(), scratch.begin() + (size - 1), scratch.end(), std::greater<Scalar>());
+  const Scalar threshold = scratch[std::size_t(size - 1)];
+  Index ties = size;  // how many features equal to the threshold still belong
+  for (Index j = 0; j < p; ++j) ties -= Index(priority[j] > threshold);
+  std::size_t taken = 0;
+  for (Index j = 0; j < p; ++j)
+    if (priority[j] > threshold || (priority[j] == threshold && ties-- > 0)) working_set[taken++] = j;
 }
 
 }  // namespace sparseglm::detail

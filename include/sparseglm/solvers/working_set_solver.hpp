@@ -384,7 +384,7 @@ class WorkingSetSolver {
         result.status = SolverStatus::max_epochs;
         break;
       }
-      if (!screened) select_working_set(penalty_, w_, priority_, size, all_features_, working_set_);
+      if (!screened) select_working_set(penalty_, w_, priority_, size, selection_scratch_, working_set_);
       const bool to_tol = screened || size == w_.size();
       derived().solve_inner_problem(working_set_, to_tol ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
     }
@@ -433,7 +433,7 @@ class WorkingSetSolver {
     return !options_.callback(info) && stop_crit > Scalar(options_.tol);
   }
 
-  std::vector<Index> all_features_;
+  std::vector<Scalar> selection_scratch_;  // select_working_set's copy of the priorities
   std::vector<Index> working_set_;
   Vector<Scalar> last_finite_w_;
   Scalar last_finite_b_ = 0;
