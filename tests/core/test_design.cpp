@@ -80,6 +80,12 @@ TEST_CASE("design: column reductions equal a long-double reference for every col
         CHECK(close(dots.gradient, gradient, gradient_scale));
         CHECK(close(dots.weighted_sum, h_sum, h_scale));
         CHECK(close(dots.weighted_sq_norm, h_sq, h_sq_scale));
+        // col_sums: the dot as col_dot's, the norm and the sum those of col_sq_norm and col_mean to
+        // the bit (a least-squares datafit takes its curvatures from them).
+        const auto sums = design.col_sums(j, v);
+        CHECK(close(sums.dot, dot, dot_scale));
+        CHECK(sums.sq_norm == design.col_sq_norm(j));
+        CHECK(sums.sum / double(n) == design.col_mean(j));
       };
       if (use_sparse)
         check(sparse);

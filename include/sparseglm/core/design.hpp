@@ -54,6 +54,15 @@ struct ColumnModelDots {
   Scalar weighted_sq_norm;  ///< sum_i h_i X_ij^2
 };
 
+/// X_j^T v with column j's squared norm and sum (col_sums): what a least-squares datafit takes
+/// of each column at initialize (v = y).
+template <class Scalar>
+struct ColumnSums {
+  Scalar dot;      ///< X_j^T v
+  Scalar sq_norm;  ///< ||X_j||^2, as col_sq_norm
+  Scalar sum;      ///< sum_i X_ij, col_mean times n
+};
+
 /// Column j's mean and squared norms, uncentred and centred (col_moments).
 template <class Scalar>
 struct ColumnMoments {
@@ -94,6 +103,9 @@ class DenseDesign {
   Scalar col_sq_norm(Index j) const { return X_.col(j).squaredNorm(); }
   Scalar col_mean(Index j) const { return X_.col(j).mean(); }
   bool col_all_finite(Index j) const { return X_.col(j).allFinite(); }
+  ColumnSums<Scalar> col_sums(Index j, const Vector<Scalar>& v) const {
+    return {X_.col(j).dot(v), X_.col(j).squaredNorm(), X_.col(j).sum()};
+  }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     return {X_.col(j).dot(g), X_.col(j).dot(h), (X_.col(j).array().square() * h.array()).sum()};
   }
@@ -215,6 +227,35 @@ class SparseDesign {
     return sum_over_values(j, [](Scalar value) { return value; }) / Scalar(rows_);
   }
   bool col_all_finite(Index j) const { return col_values(j).allFinite(); }
+  // One pass in the eight interleaved partial sums of sum_over_values (sq_norm and sum equal
+  // col_sq_norm and col_mean times n to the bit): as three passes, the short columns of text
+  // data paid each loop's setup and reduction three times (1.3 to 1.45 times slower).
+  ColumnSums<Scalar> col_sums(Index j, const Vector<Scalar>& v) const {
+    constexpr Index lanes = 8;
+    std::array<Scalar, lanes> dot{}, squares{}, sum{};
+    const Scalar* values = values_ + outer_[j];
+    const StorageIndex* rows = inner_ + outer_[j];
+    const Index count = col_nnz(j);
+    Index k = 0;
+    for (; k + lanes <= count; k += lanes)
+      for (Index lane = 0; lane < lanes; ++lane) {
+        const Scalar value = values[k + lane];
+        dot[lane] += value * v[rows[k + lane]];
+        squares[lane] += value * value;
+        sum[lane] += value;
+      }
+    ColumnSums<Scalar> sums{reduce_lanes(dot), reduce_lanes(squares), reduce_lanes(sum)};
+    Scalar dot_tail = 0, squares_tail = 0, sum_tail = 0;
+    for (; k < count; ++k) {
+      dot_tail += values[k] * v[rows[k]];
+      squares_tail += values[k] * values[k];
+      sum_tail += values[k];
+    }
+    sums.dot += dot_tail;
+    sums.sq_norm += squares_tail;
+    sums.sum += sum_tail;
+    return sums;
+  }
   ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
     const auto sums = sum_over_column<3>(j, [&](auto& partial, Index k) {
       const Index i = inner_[k];
@@ -424,8 +465,11 @@ class SparseDesign {
       for (Index lane = 0; lane < lanes; ++lane) partial[lane] += term(values[k + lane]);
     Scalar tail = 0;
     for (; k < count; ++k) tail += term(values[k]);
+    return reduce_lanes(partial) + tail;
+  }
+  static Scalar reduce_lanes(const std::array<Scalar, 8>& partial) {
     return ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
-           ((partial[4] + partial[5]) + (partial[6] + partial[7])) + tail;
+           ((partial[4] + partial[5]) + (partial[6] + partial[7]));
   }
 
   // Stored entries from which sum_over_column splits its sums. Measured on bench/compare's text

@@ -1,7 +1,7 @@
 #pragma once
-// ||X_j||^2 and mean_j of every column, as datafits whose L_j is a column norm take them at
-// initialize, column by column with whatever else they read X_j for (X_j is then in cache). The
-// solver's centred updates take their curvatures from them (solvers/coordinate_constants.hpp)
+// ||X_j||^2 and mean_j of every column, as a datafit whose L_j is a column norm takes them at
+// initialize, in the pass over X_j it makes anyway (Quadratic: with X_j^T y, Design::col_sums).
+// The solver's centred updates take their curvatures from them (solvers/coordinate_constants.hpp)
 // instead of another pass over X.
 
 #include <Eigen/Core>
@@ -17,12 +17,6 @@ struct ColumnStatistics {
   void resize(Index p) {
     sq_norms.resize(p);
     means.resize(p);
-  }
-
-  template <class Design>
-  void record(const Design& X, Index j) {
-    sq_norms[j] = double(X.col_sq_norm(j));
-    means[j] = double(X.col_mean(j));
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 
+#include "sparseglm/core/design.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/datafits/column_statistics.hpp"
 
@@ -21,11 +22,11 @@ class Quadratic {
     n_ = double(X.rows());
     Xty_.resize(X.cols());
     columns_.resize(X.cols());
-    // Column by column, so that the passes for the norm and the mean read X_j from cache: X is
-    // read from memory once.
     for (Index j = 0; j < X.cols(); ++j) {
-      Xty_[j] = double(X.col_dot(j, y));
-      columns_.record(X, j);
+      const ColumnSums<Scalar> sums = X.col_sums(j, y);
+      Xty_[j] = double(sums.dot);
+      columns_.sq_norms[j] = double(sums.sq_norm);
+      columns_.means[j] = double(sums.sum / Scalar(X.rows()));
     }
   }
 
