@@ -47,7 +47,7 @@ TEST_CASE("select_working_set: the support, the unpenalised features, then the h
   priority[17] = std::numeric_limits<double>::quiet_NaN();
   const sparseglm::penalties::WeightedL1 penalty(0.1, weights);
   for (const Eigen::Index size :
-       {Eigen::Index(1), Eigen::Index(37), Eigen::Index(90), Eigen::Index(150), p, p + 5}) {
+       {Eigen::Index(0), Eigen::Index(1), Eigen::Index(37), Eigen::Index(90), Eigen::Index(150), p, p + 5}) {
     std::vector<Eigen::Index> order(static_cast<std::size_t>(p));
     std::iota(order.begin(), order.end(), Eigen::Index(0));
     const auto kept = [&](Eigen::Index j) {

@@ -36,8 +36,8 @@ void select_working_set(const Penalty& penalty, const Vector<Scalar>& w, Vector<
   for (Index j = 0; j < p; ++j)
     if (w[j] != Scalar(0) || !penalty.is_penalized(j) || std::isnan(priority[j]))
       priority[j] = std::numeric_limits<Scalar>::infinity();
-  working_set.resize(std::size_t(std::min(size, p)));
-  if (size >= p) {
+  working_set.resize(std::size_t(std::clamp(size, Index(0), p)));
+  if (size <= 0 || size >= p) {
     std::iota(working_set.begin(), working_set.end(), Index(0));
     return;
   }
