@@ -74,6 +74,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   using Base::epochs_;
   using Base::gradient_;
   using Base::log;
+  using Base::mark_predictions_stale;
   using Base::objective;
   using Base::options_;
   using Base::penalty_;
@@ -513,6 +514,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
       if (options_.verbosity >= 2)
         log() << "    Gram matrix of " << size << " features: " << epochs << " epochs\n";
       if (options_.fit_intercept) b_ = gram_cd_.intercept(working_set, w_);
+      mark_predictions_stale();
       bool moved = b_ != stacked_[size];
       for (Index k = 0; k < size; ++k) moved = moved || w_[working_set[k]] != stacked_[k];
       return moved;

@@ -28,6 +28,7 @@
 //                            their optimum (w_, b_, Xw_ updated);
 //   Index next_working_set_size(Index support);
 //   void solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol);
+// and keeps Xw_ equal to X w_ + b_ as it moves them, or calls mark_predictions_stale().
 
 #include <cmath>
 #include <iostream>
@@ -88,6 +89,7 @@ class WorkingSetSolver {
   /// features form the first working set, solved down to tol; every feature is then checked as
   /// in run(), and a feature the rule wrongly discarded enters the next working set.
   SolverResult<Scalar> run_next(const PenaltyType& penalty, const PenaltyType* strong_rule) {
+    exact_predictions_epoch_ -= epochs_;  // epochs count from 0 in each run
     epochs_ = 0;
     penalty_ = penalty;
     check_objective_is_finite();
@@ -297,7 +299,25 @@ class WorkingSetSolver {
     Xw_.setConstant(X_.rows(), b_);
     for (Index j = 0; j < w_.size(); ++j)
       if (w_[j] != Scalar(0)) X_.col_axpy(j, w_[j], Xw_);
+    predictions_stale_ = false;
+    exact_predictions_epoch_ = epochs_;
   }
+
+  // Before each check of the outer loop: Xw_ is recomputed when a solver moved w without it
+  // (mark_predictions_stale) or after more than max_incremental_epochs epochs of incremental
+  // updates since it was last recomputed. An epoch adds each moving column to Xw_ once, and each
+  // addition rounds no worse than one term of the sum that a recompute forms, so after E epochs
+  // Xw_'s rounding bound is about E times a recompute's. Fits that need a few epochs per working
+  // set (sparse text designs) skip the recompute, an axpy with every support column: about a
+  // tenth of text 100000x10000 Lasso /1000.
+  void refresh_predictions() {
+    if (predictions_stale_ || epochs_ - exact_predictions_epoch_ > max_incremental_epochs)
+      recompute_predictions();
+  }
+  static constexpr int max_incremental_epochs = 16;
+
+  // Xw_ no longer matches w_ (the solver moved coefficients without updating it).
+  void mark_predictions_stale() { predictions_stale_ = true; }
 
   std::ostream& log() const { return options_.log ? *options_.log : std::clog; }
 
@@ -327,6 +347,8 @@ class WorkingSetSolver {
       covariances_;
   bool covariances_given_up_ = false;
   int epochs_ = 0;
+  bool predictions_stale_ = false;
+  int exact_predictions_epoch_ = 0;  // epochs_ when Xw_ was last recomputed
 
  private:
   Derived& derived() { return static_cast<Derived&>(*this); }
@@ -342,7 +364,7 @@ class WorkingSetSolver {
     ProgressMonitor<Scalar> outer_progress(3);
     for (int iteration = 1;; ++iteration) {
       if (iteration > 1) {
-        recompute_predictions();
+        refresh_predictions();
         if (bounded_checks) {
           refresh_gradient();
         } else {
