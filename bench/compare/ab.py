@@ -4,8 +4,9 @@
     bench/compare/ab.py OLD_BENCH NEW_BENCH CELL... [--rounds 2] [--target 1e-6] [--env-a K=V ...]
 
 A cell is a key of run.py's results (text-20000x50000-logreg-a1000-nob, dense-500x5000-lasso-a100-b,
-quick-dense-100x300-lasso-a100-b, ...). Its problem and certified reference must be in the cache
-already: run.py makes them. For each round and cell, A's then B's ladder (sparseglm's own, loosest
+quick-dense-100x300-lasso-a100-b, or of an svmlight file that run.py --svmlight cached, such as
+farm-ads-logreg-a1000-nob). Its problem and certified reference must be in the cache already:
+run.py makes them. For each round and cell, A's then B's ladder (sparseglm's own, loosest
 first, each point one warm-up and the median of 3 fits) runs until a point reaches the target;
 that point's time is the time to target. Prints, per cell, the median over rounds of A and B,
 their ratio and the epochs of each, then the geometric mean of the ratios (> 1: B is faster);
@@ -42,10 +43,25 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+def cached_svmlight_specs(cache):
+    """The svmlight problems that run.py --svmlight left in the cache (their meta.json names the
+    file they were read from)."""
+    specs = []
+    for name in sorted(os.listdir(cache)) if os.path.isdir(cache) else []:
+        meta_path = os.path.join(cache, name, "meta.json")
+        if name in problems.GENERATED or not os.path.exists(meta_path):
+            continue
+        with open(meta_path) as file:
+            source = json.load(file).get("identity", {}).get("file")
+        if source:
+            specs.append(problems.SvmlightSpec(name, source))
+    return specs
+
+
 def find_cell(key, cache):
-    """The cell of run.py's full benchmark (or of --quick) with this key, settled on its cached
-    problem."""
-    for spec in [*problems.GENERATED.values(), problems.QUICK]:
+    """The cell of run.py's full benchmark, of --quick or of a cached svmlight file with this key,
+    settled on its cached problem."""
+    for spec in [*problems.GENERATED.values(), problems.QUICK, *cached_svmlight_specs(cache)]:
         if not key.startswith(spec.name + "-"):
             continue
         root = os.path.join(cache, spec.name)
