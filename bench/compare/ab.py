@@ -5,7 +5,7 @@
 
 A cell is a key of run.py's results (text-20000x50000-logreg-a1000-nob, dense-500x5000-lasso-a100-b,
 quick-dense-100x300-lasso-a100-b, or of an svmlight file that run.py --svmlight cached, such as
-farm-ads-logreg-a1000-nob). Its problem and certified reference must be in the cache already:
+farm-ads.svm-logreg-a1000-nob). Its problem and certified reference must be in the cache already:
 run.py makes them. For each round and cell, A's then B's ladder (sparseglm's own, loosest
 first, each point one warm-up and the median of 3 fits) runs until a point reaches the target;
 that point's time is the time to target. Prints, per cell, the median over rounds of A and B,
