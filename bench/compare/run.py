@@ -215,13 +215,19 @@ def main(argv):
     try:
         for spec in args.specs:
             problem = problems.prepare(spec, args.cache)
+            cells = cells_of(problem, args)
+            if not cells:  # an svmlight file's task is known only now, from its labels
+                print(f"run.py: skipping {problem.name}: its task is {' and '.join(problem.tasks)} and no model of "
+                      f"--models {' '.join(args.models)} fits it (binary labels: logreg; others: lasso, enet)",
+                      file=sys.stderr)
+                continue
             xtv = measure.transpose_product_seconds(sparseglm, problem.directory(problem.tasks[0]))
             results["problems"][problem.name] = {"description": problem.describe(), "n": problem.n, "p": problem.p,
                                                  "nnz": problem.nnz, "sparse": problem.sparse, "xtv_s": xtv}
             print(f"== {problem.describe()}: one X^T v takes {xtv * 1e3:.3f} ms", flush=True)
             for task in problem.tasks:
                 X, y = problem.load(task)
-                for cell in cells_of(problem, args):
+                for cell in cells:
                     if cell.task != task:
                         continue
                     cell.settle(X, y)
@@ -231,6 +237,9 @@ def main(argv):
                     print(report.progress_line(record, xtv), flush=True)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
+    if not results["cells"]:
+        print("run.py: no cell to run: nothing written", file=sys.stderr)
+        return 2
     run["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     run["checks_failed"] = checks
     os.makedirs(args.out, exist_ok=True)
