@@ -217,9 +217,9 @@ def main(argv):
             problem = problems.prepare(spec, args.cache)
             cells = cells_of(problem, args)
             if not cells:  # an svmlight file's task is known only now, from its labels
-                print(f"run.py: skipping {problem.name}: its task is {' and '.join(problem.tasks)} and no model of "
-                      f"--models {' '.join(args.models)} fits it (binary labels: logreg; others: lasso, enet)",
-                      file=sys.stderr)
+                fitting = [model for model, task in problems.TASK_OF_MODEL.items() if task in problem.tasks]
+                print(f"run.py: skipping {problem.name}: its task is {' and '.join(problem.tasks)}, which "
+                      f"--models {' '.join(args.models)} does not fit ({', '.join(fitting)} would)", file=sys.stderr)
                 continue
             xtv = measure.transpose_product_seconds(sparseglm, problem.directory(problem.tasks[0]))
             results["problems"][problem.name] = {"description": problem.describe(), "n": problem.n, "p": problem.p,

@@ -31,7 +31,9 @@ def main(argv):
         if os.path.exists(os.path.join(out, "README.md")):
             failures.append("a report was written")
     for failure in failures:
-        print(f"test_run: {failure}\n{done.stderr}", file=sys.stderr)
+        print(f"test_run: {failure}", file=sys.stderr)
+    if failures:
+        print(f"run.py's stderr:\n{done.stderr}", file=sys.stderr)
     return 1 if failures else 0
 
 
