@@ -11,6 +11,7 @@
 
 #include "sparseglm/core/design.hpp"
 #include "sparseglm/core/fit_design.hpp"
+#include "sparseglm/core/huge_pages.hpp"
 #include "sparseglm/core/validation.hpp"
 #include "sparseglm/penalties/penalty.hpp"
 #include "sparseglm/solvers/solve.hpp"
@@ -106,6 +107,7 @@ auto path(const Eigen::EigenBase<XDerived>& X, const Eigen::MatrixBase<YDerived>
     PathResult<Scalar> result;
     result.alphas = alphas;
     result.coefs.resize(p, n_alphas);
+    detail::advise_huge_pages(result.coefs.data(), sizeof(Scalar) * std::size_t(result.coefs.size()));
     result.intercepts.resize(n_alphas);
     result.objectives.resize(n_alphas);
     result.stop_crits.resize(n_alphas);

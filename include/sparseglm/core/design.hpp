@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "sparseglm/core/cross_gram.hpp"
+#include "sparseglm/core/huge_pages.hpp"
 #include "sparseglm/core/parallel.hpp"
 #include "sparseglm/core/types.hpp"
 
@@ -290,16 +291,37 @@ class SparseDesign {
     return (Eigen::Map<const Vector<Scalar>>(values_, nnz()).array() * Scalar(0)).sum() == Scalar(0);
   }
 
-  using RowMajorStorage = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, StorageIndex>;
-  RowMajorStorage row_major_copy() const {
-    return RowMajorStorage(Eigen::Map<const Storage>(rows_, cols_, nnz(), outer_, inner_, values_));
+  /// X by rows: row i's entries are columns[k] and values[k] for k in [starts[i], starts[i + 1]),
+  /// columns increasing.
+  struct RowMajorCopy {
+    std::vector<StorageIndex> starts;
+    detail::HugePageArray<StorageIndex> columns;
+    detail::HugePageArray<Scalar> values;
+  };
+  /// A counting sort of the entries by row (its arrays on huge pages where the system has them:
+  /// core/huge_pages.hpp).
+  RowMajorCopy row_major_copy() const {
+    RowMajorCopy rows{std::vector<StorageIndex>(std::size_t(rows_) + 1, 0),
+                      detail::HugePageArray<StorageIndex>(std::size_t(nnz())),
+                      detail::HugePageArray<Scalar>(std::size_t(nnz()))};
+    for (Index entry = 0; entry < nnz(); ++entry) ++rows.starts[std::size_t(inner_[entry]) + 1];
+    for (std::size_t i = 0; i < std::size_t(rows_); ++i) rows.starts[i + 1] += rows.starts[i];
+    std::vector<StorageIndex> next(rows.starts.begin(), rows.starts.end() - 1);  // each row's next slot
+    for (Index j = 0; j < cols_; ++j) {
+      for (Index entry = outer_[j]; entry < outer_[j + 1]; ++entry) {
+        const StorageIndex slot = next[std::size_t(inner_[entry])]++;
+        rows.columns.data()[slot] = StorageIndex(j);
+        rows.values.data()[slot] = values_[entry];
+      }
+    }
+    return rows;
   }
   /// out += X^T X_k = sum over the stored x_ik of x_ik X_i (X_i row i of X, read from `rows`, a
   /// row_major_copy()): O(sum of those rows' lengths).
-  void add_col_cross_products(Index k, const RowMajorStorage& rows, Vector<Scalar>& out) const {
-    const StorageIndex* row_starts = rows.outerIndexPtr();
-    const StorageIndex* row_columns = rows.innerIndexPtr();
-    const Scalar* row_values = rows.valuePtr();
+  void add_col_cross_products(Index k, const RowMajorCopy& rows, Vector<Scalar>& out) const {
+    const StorageIndex* row_starts = rows.starts.data();
+    const StorageIndex* row_columns = rows.columns.data();
+    const Scalar* row_values = rows.values.data();
     for (Index entry = outer_[k]; entry < outer_[k + 1]; ++entry) {
       const Index i = inner_[entry];
       const Scalar x_ik = values_[entry];

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "sparseglm/core/design.hpp"
+#include "sparseglm/core/huge_pages.hpp"
 #include "sparseglm/core/types.hpp"
 
 namespace sparseglm::detail {
@@ -29,8 +30,9 @@ decltype(auto) with_fit_design(const Eigen::EigenBase<Derived>& X, bool allow_de
   const auto design = make_design(X.derived());
   if constexpr (std::remove_const_t<decltype(design)>::is_sparse) {
     if (allow_dense_copy && dense_copy_pays(design)) {
-      const Matrix<typename Derived::Scalar> dense = X.derived().toDense();
-      return fit(make_design(dense));
+      HugePageMatrix<typename Derived::Scalar> dense(design.rows(), design.cols());
+      dense.map() = X.derived();
+      return fit(make_design(dense.map()));
     }
   }
   return fit(design);

@@ -12,9 +12,9 @@
 // Tracking stops (prepare returns false) once G would hold more entries than X (p |S| > nnz(X)),
 // past which a product with X^T is no dearer than one with G, or more than max_entries. It is
 // not started (worthwhile) when that leaves room for fewer than min_tracked features: the copy
-// of X costs about 8 products X^T v (most of it first touches of fresh memory), which checks on
-// so small a support do not repay before it outgrows G (measured on bench/compare's text
-// 20000x50000 path, with room for 20).
+// of X cost about 8 products X^T v (most of it first touches of fresh 4 KiB pages, before the copy
+// moved to huge pages: core/huge_pages.hpp), which checks on so small a support do not repay
+// before it outgrows G (measured on bench/compare's text 20000x50000 path, with room for 20).
 
 #include <algorithm>
 #include <cmath>
@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "sparseglm/core/huge_pages.hpp"
 #include "sparseglm/core/types.hpp"
 
 namespace sparseglm::detail {
@@ -57,14 +58,14 @@ class CovarianceGradient {
     if (size > max_tracked_) return false;
     if (size > covariances_.cols()) {  // room for twice as many: a path adds a few per alpha
       const Index capacity = std::min(max_tracked_, std::max(size, 2 * Index(covariances_.cols())));
-      covariances_.conservativeResize(p, capacity);
+      covariances_.resize_keeping(p, capacity);
     }
     Vector<Scalar> column(p);
     for (const Index k : fresh) {
       column.setZero();
       X.add_col_cross_products(k, rows_, column);
       slot_[std::size_t(k)] = Index(tracked_.size());
-      covariances_.col(Index(tracked_.size())) = column;
+      covariances_.map().col(Index(tracked_.size())) = column;
       tracked_.push_back(k);
     }
     tracked_coef_.resize(size);
@@ -76,7 +77,7 @@ class CovarianceGradient {
   /// X_j^T grad f at the (w, b) of the last prepare.
   Scalar gradient(Index j) const {
     const Index size = tracked_coef_.size();
-    return (covariances_.row(j).head(size).dot(tracked_coef_) + intercept_ * column_sums_[j] -
+    return (covariances_.map().row(j).head(size).dot(tracked_coef_) + intercept_ * column_sums_[j] -
             target_products_[j]) /
            n_;
   }
@@ -97,13 +98,13 @@ class CovarianceGradient {
     return std::min(max_entries, X.nnz()) / std::max<Index>(X.cols(), 1);
   }
 
-  typename Design::RowMajorStorage rows_;
+  typename Design::RowMajorCopy rows_;
   Scalar n_;
   Index max_tracked_;
   std::vector<Index> slot_;     // per feature: its column in covariances_, or -1
   std::vector<Index> tracked_;  // the tracked features, in column order
   // p x capacity, row-major: gradient(j) reads one contiguous row
-  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> covariances_;
+  HugePageMatrix<Scalar, Eigen::RowMajor> covariances_;
   Vector<Scalar> target_products_;  // X^T y
   Vector<Scalar> column_sums_;
   Scalar target_norm_;

@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "sparseglm/core/huge_pages.hpp"
 #include "sparseglm/core/types.hpp"
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/progress.hpp"
@@ -61,7 +62,7 @@ class GramCD {
     const Index k = Index(working_set.size());
     std::vector<Index> slots(working_set.size());
     for (Index a = 0; a < k; ++a) slots[std::size_t(a)] = slot_[std::size_t(working_set[a])];
-    gram_ = cached_gram_(slots, slots);
+    gram_ = cached_gram_.map()(slots, slots);
     means_ = cached_means_(slots);
     correlations_ = cached_correlations_(slots);
     steps_ = (gram_.diagonal().array() > Scalar(0)).select(n_ / gram_.diagonal().array(), Scalar(0));
@@ -219,18 +220,18 @@ class GramCD {
     X.centered_cross_gram(fresh, cached_means_.tail(added).eval(), cached_, cached_means_, rows);
     if (cached_gram_.rows() < size) {  // room for twice as many: a path adds a few features per alpha
       const Index capacity = std::min(max_features, std::max(size, 2 * Index(cached_gram_.rows())));
-      cached_gram_.conservativeResize(capacity, capacity);
+      cached_gram_.resize_keeping(capacity, capacity);
     }
-    cached_gram_.block(old_size, 0, added, size) = rows;
-    cached_gram_.block(0, old_size, size, added) = rows.transpose();
+    cached_gram_.map().block(old_size, 0, added, size) = rows;
+    cached_gram_.map().block(0, old_size, size, added) = rows.transpose();
   }
 
   Scalar n_ = 1;
   Scalar target_mean_ = 0;
   Vector<Scalar> centered_y_;
-  std::vector<Index> slot_;     // per feature: its row in the cache, or -1
-  std::vector<Index> cached_;   // the cached features, in slot order
-  Matrix<Scalar> cached_gram_;  // its top-left cached_.size() square holds the cached rows
+  std::vector<Index> slot_;             // per feature: its row in the cache, or -1
+  std::vector<Index> cached_;           // the cached features, in slot order
+  HugePageMatrix<Scalar> cached_gram_;  // its top-left cached_.size() square holds the cached rows
   Vector<Scalar> cached_means_;
   Vector<Scalar> cached_correlations_;
   Matrix<Scalar> gram_;
