@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <new>
@@ -47,7 +46,7 @@ inline void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
 }
 
 /// `size` elements of a trivial type T, not initialised: 2 MiB-aligned and advised for huge pages
-/// when they fill at least one, else 64-byte aligned (a cache line, a SIMD register). Throws
+/// when they fill at least one, else 64-byte aligned (a cache line, an AVX-512 register). Throws
 /// std::bad_alloc when the memory is not there.
 template <class T>
 class HugePageArray {
@@ -58,12 +57,10 @@ class HugePageArray {
   HugePageArray() = default;
   explicit HugePageArray(std::size_t size) : size_(size) {
     if (size > std::numeric_limits<std::size_t>::max() / sizeof(T) - huge_page_bytes) throw std::bad_alloc();
-    const std::size_t used = std::max<std::size_t>(size * sizeof(T), 1);
-    const std::size_t alignment = used >= huge_page_bytes ? huge_page_bytes : 64;
-    const std::size_t bytes = (used + alignment - 1) / alignment * alignment;  // aligned_alloc's rule
-    data_.reset(static_cast<T*>(std::aligned_alloc(alignment, bytes)));
-    if (!data_) throw std::bad_alloc();
-    if (alignment == huge_page_bytes) advise_huge_pages(data_.get(), bytes);
+    const std::size_t bytes = std::max<std::size_t>(size * sizeof(T), 1);
+    const std::align_val_t alignment{bytes >= huge_page_bytes ? huge_page_bytes : 64};
+    data_ = std::unique_ptr<T, Free>(static_cast<T*>(::operator new(bytes, alignment)), Free{alignment});
+    if (std::size_t(alignment) == huge_page_bytes) advise_huge_pages(data_.get(), bytes);
   }
 
   T* data() noexcept { return data_.get(); }
@@ -72,9 +69,10 @@ class HugePageArray {
 
  private:
   struct Free {
-    void operator()(T* data) const noexcept { std::free(data); }
+    std::align_val_t alignment;
+    void operator()(T* data) const noexcept { ::operator delete(data, alignment); }
   };
-  std::unique_ptr<T, Free> data_;
+  std::unique_ptr<T, Free> data_{nullptr, Free{std::align_val_t{64}}};
   std::size_t size_ = 0;
 };
 
