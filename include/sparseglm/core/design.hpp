@@ -35,6 +35,7 @@
 #include <cmath>
 #include <concepts>
 #include <memory>
+#include <numeric>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -305,7 +306,7 @@ class SparseDesign {
                       detail::HugePageArray<StorageIndex>(std::size_t(nnz())),
                       detail::HugePageArray<Scalar>(std::size_t(nnz()))};
     for (Index entry = 0; entry < nnz(); ++entry) ++rows.starts[std::size_t(inner_[entry]) + 1];
-    for (std::size_t i = 0; i < std::size_t(rows_); ++i) rows.starts[i + 1] += rows.starts[i];
+    std::partial_sum(rows.starts.begin(), rows.starts.end(), rows.starts.begin());
     std::vector<StorageIndex> next(rows.starts.begin(), rows.starts.end() - 1);  // each row's next slot
     for (Index j = 0; j < cols_; ++j) {
       for (Index entry = outer_[j]; entry < outer_[j + 1]; ++entry) {

@@ -56,7 +56,7 @@ class HugePageArray {
  public:
   HugePageArray() = default;
   explicit HugePageArray(std::size_t size) : size_(size) {
-    if (size > std::numeric_limits<std::size_t>::max() / sizeof(T) - huge_page_bytes) throw std::bad_alloc();
+    if (size > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_alloc();  // bytes overflow
     const std::size_t bytes = std::max<std::size_t>(size * sizeof(T), 1);
     const std::align_val_t alignment{bytes >= huge_page_bytes ? huge_page_bytes : 64};
     data_ = std::unique_ptr<T, Free>(static_cast<T*>(::operator new(bytes, alignment)), Free{alignment});
@@ -69,10 +69,10 @@ class HugePageArray {
 
  private:
   struct Free {
-    std::align_val_t alignment;
+    std::align_val_t alignment{64};
     void operator()(T* data) const noexcept { ::operator delete(data, alignment); }
   };
-  std::unique_ptr<T, Free> data_{nullptr, Free{std::align_val_t{64}}};
+  std::unique_ptr<T, Free> data_;
   std::size_t size_ = 0;
 };
 
