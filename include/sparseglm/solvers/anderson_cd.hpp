@@ -80,10 +80,12 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   using Base::penalty_;
   using Base::raw_gradient_;
   using Base::recompute_predictions;
+  using Base::refresh_predictions;
   using Base::shrink_margin;
   using Base::shrinks;
   using Base::unpenalized_;
   using Base::w_;
+  using Base::working_set_gradient_;
   using Base::X_;
   using Base::Xw_;
   using Base::y_;
@@ -99,18 +101,19 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     return covariance_mode_ ? w_.size() : Base::default_working_set_size(support);
   }
 
-  // |dF/db| = |sum_i grad f_i|, the intercept's optimality violation.
-  Scalar intercept_violation() {
-    if (!options_.fit_intercept) return 0;
-    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
-    return std::abs(raw_gradient_.sum());
-  }
-
+  // The working set's criterion, with the intercept's violation |dF/db| = |sum_i grad f_i|, from
+  // its gradients X_j^T grad f(Xw_) (into working_set_gradient_, by position: the products of the
+  // outer check's X^T v, which takes them after the last check).
   Scalar working_set_criterion(const std::vector<Index>& working_set) {
-    Scalar criterion = intercept_violation();
-    for (const Index j : working_set)
-      criterion =
-          std::max(criterion, penalty_.subdiff_distance(w_[j], datafit_.gradient_j(X_, y_, Xw_, j), j));
+    datafit_.raw_gradient(y_, Xw_, raw_gradient_);
+    Scalar criterion = options_.fit_intercept ? std::abs(raw_gradient_.sum()) : Scalar(0);
+    working_set_gradient_.resize(Index(working_set.size()));
+    for (std::size_t k = 0; k < working_set.size(); ++k) {
+      const Index j = working_set[k];
+      const Scalar gradient = X_.col_dot(j, raw_gradient_);
+      working_set_gradient_[Index(k)] = gradient;
+      criterion = std::max(criterion, penalty_.subdiff_distance(w_[j], gradient, j));
+    }
     return criterion;
   }
 
@@ -321,8 +324,9 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // the cost of the better choice known in hindsight). Gram rows cached by earlier working sets
   // (gram_cd.hpp; a path keeps them for all its alphas) are not paid again: when at most a
   // quarter of the matrix's cost is left to pay, an update on it only has to be cheaper than one
-  // on X (|W| <= 2n).
-  void solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol) {
+  // on X (|W| <= 2n). Returns whether it ends on a passing check of epochs on X, whose
+  // gradients (working_set_gradient_) are current there.
+  bool solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol) {
     const InnerLoopSettings on_x{inner_tol, options_.max_epochs, 10, options_.anderson_memory};
     const Index size = Index(working_set.size());
     const double uncached_cost = least_squares ? gram_cost(working_set) : 0;
@@ -330,18 +334,17 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     const bool gram_epochs_are_cheap = 4 * size <= X_.rows() ||  // O(|W|) against O(2n)
                                        (size <= 2 * X_.rows() && mostly_cached);
     if (!least_squares || options_.gram == GramMode::never ||
-        (options_.gram == GramMode::automatic && !covariance_mode_ && !gram_epochs_are_cheap)) {
-      solve_working_set(working_set, on_x);
-      return;
-    }
+        (options_.gram == GramMode::automatic && !covariance_mode_ && !gram_epochs_are_cheap))
+      return solve_working_set(working_set, on_x);
     if (options_.gram == GramMode::automatic && !covariance_mode_ && uncached_cost > 0) {
       const double budget = uncached_cost / x_epoch_cost(working_set);
       InnerLoopSettings rented = on_x;
       rented.epoch_limit =
           int(std::min<double>(options_.max_epochs, epochs_ + std::max(1.0, std::ceil(budget))));
-      if (solve_working_set(working_set, rented) || epochs_ >= options_.max_epochs) return;
+      if (solve_working_set(working_set, rented)) return true;
+      if (epochs_ >= options_.max_epochs) return false;
     }
-    if (!solve_on_gram(working_set)) solve_working_set(working_set, on_x);
+    return !solve_on_gram(working_set) && solve_working_set(working_set, on_x);
   }
 
   // Work of one epoch on X: a dot product (and, when the coordinate moves, an axpy) per column.
@@ -369,8 +372,8 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   }
 
   // CD epochs on the working set with Anderson extrapolation; returns whether the working set's
-  // criterion reached settings.tol. The criterion (half an epoch's work) is computed every
-  // settings.check_every epochs, and after any epoch whose violations met were all <= tol.
+  // criterion reached settings.tol (then at the check it ends on). The criterion (half an epoch's work) is
+  // computed every settings.check_every epochs, and after any epoch whose violations met were all <= tol.
   // Shrinking (as in ProxNewton's model solves): a coordinate at 0 whose gradient lies inside its
   // subdifferential by more than shrink_margin(last epoch's violation) leaves the
   // epochs; a computed criterion above tol brings every coordinate back, and extrapolation
@@ -403,6 +406,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
           activate_movable(working_set);
           continue;
         }
+        refresh_predictions();  // so that the outer check can take the gradients of this one
         const Scalar criterion = working_set_criterion(working_set);
         if (options_.verbosity >= 2)
           log() << "    epoch " << epoch << ": working-set criterion " << criterion << ", " << visited

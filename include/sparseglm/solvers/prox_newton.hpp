@@ -92,9 +92,11 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   using Base::penalty_;
   using Base::raw_gradient_;
   using Base::recompute_predictions;
+  using Base::refresh_predictions;
   using Base::shrink_margin;
   using Base::shrinks;
   using Base::w_;
+  using Base::working_set_gradient_;
   using Base::X_;
   using Base::Xw_;
   using Base::y_;
@@ -139,10 +141,11 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Index next_working_set_size(Index support) const { return Base::default_working_set_size(support); }
 
   // Prox-Newton steps on the working set until its criterion is <= tol. raw_gradient_ must be
-  // the gradient at Xw_ on entry; the line search keeps it so.
-  void solve_inner_problem(const std::vector<Index>& working_set, Scalar tol) {
+  // the gradient at Xw_ on entry; the line search keeps it so. Returns whether it ends where
+  // the last model was built (working_set_gradient_ is current there).
+  bool solve_inner_problem(const std::vector<Index>& working_set, Scalar tol) {
     const Index size = Index(working_set.size());
-    ws_gradient_.resize(size);
+    working_set_gradient_.resize(size);
     weighted_sums_.resize(size);
     centring_.resize(size);
     curvature_.resize(size);
@@ -152,6 +155,9 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     Scalar accuracy = Scalar(model_accuracy), last_criterion = std::numeric_limits<Scalar>::infinity();
     int last_model_epochs = 0;
     for (int step = 1; step <= max_newton_steps; ++step) {
+      // Rounding cleared here rather than by the outer check, which can then take the model's
+      // gradients (working_set_solver.hpp).
+      if (refresh_predictions()) datafit_.raw_gradient(y_, Xw_, raw_gradient_);
       const Scalar criterion = build_model(working_set);
       // Inexact Newton: a step that did not lower the criterion, from a model that met its
       // tolerance in its first epoch, came from a model solved too loosely (the violations met
@@ -165,7 +171,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
               << criterion << ", epochs " << epochs_ << '\n';
       if (criterion <= tol || !std::isfinite(criterion) || epochs_ >= options_.max_epochs ||
           progress.stalled_after(criterion))
-        return;
+        return true;
       Scalar step_length = 0;
       for (int attempt = 0; attempt <= max_damped_retries && step_length == Scalar(0); ++attempt) {
         start_direction(working_set, attempt == 0 ? rest : Scalar(0));
@@ -175,9 +181,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
         if (options_.verbosity >= 2)
           log() << "      step length " << step_length << ", damping " << damping_ << '\n';
       }
-      if (step_length == Scalar(0)) return;
+      if (step_length == Scalar(0)) return true;
       rest = Scalar(1) - step_length;
     }
+    return false;
   }
 
   // Levenberg-Marquardt rule for the damping mu of the model (header comment, step 1): a step the
@@ -207,7 +214,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     for (std::size_t k = 0; k < working_set.size(); ++k) {
       const Index j = working_set[k];
       const ColumnModelDots<Scalar> dots = X_.col_model_dots(j, raw_gradient_, hessian_);
-      ws_gradient_[Index(k)] = dots.gradient;
+      working_set_gradient_[Index(k)] = dots.gradient;
       criterion = std::max(criterion, penalty_.subdiff_distance(w_[j], dots.gradient, j));
       const Scalar lipschitz = constants_.lipschitz[j];
       const Scalar weighted_sum = moves_intercept ? dots.weighted_sum : Scalar(0);
@@ -378,7 +385,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       const Index j = working_set[std::size_t(k)];
       const auto [penalty_slope, penalty_curvature] = penalty_.derivatives_1d(w_[j] + direction_[k], j);
       const Scalar damping = damping_ * constants_.lipschitz[j];
-      slope += v[k] * (ws_gradient_[k] + penalty_slope + damping * direction_[k]);
+      slope += v[k] * (working_set_gradient_[k] + penalty_slope + damping * direction_[k]);
       curvature += v[k] * v[k] * (penalty_curvature + damping);
     }
     if (!(curvature > Scalar(0)) || slope == Scalar(0)) return;
@@ -500,7 +507,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       const Scalar current = w_[j] + direction_[Index(k)];
       // dQ/dd_j = X_j^T (g + h (X_W d + beta)) + mu L_j d_j
       //         = grad_j + X_j^T (h X_W d) + beta sum_i h_i X_ij + mu L_j d_j.
-      const Scalar model_gradient = ws_gradient_[Index(k)] + X_.col_weighted_dot(j, hessian_, direction_Xw_) +
+      const Scalar model_gradient = working_set_gradient_[Index(k)] +
+                                    X_.col_weighted_dot(j, hessian_, direction_Xw_) +
                                     beta_ * weighted_sums_[Index(k)] + damping * direction_[Index(k)];
       violation = std::max(violation, penalty_.subdiff_distance(current, model_gradient, j));
       if (shrinks(j, current, model_gradient, margin)) continue;
@@ -568,9 +576,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     return change;
   }
 
-  // The model of the current step, per working-set position k.
+  // The model of the current step, per working-set position k (grad_j: working_set_gradient_).
   Vector<Scalar> hessian_;        // h = f'' at Xw_
-  Vector<Scalar> ws_gradient_;    // grad_j
   Vector<Scalar> weighted_sums_;  // sum_i h_i X_ij
   Vector<Scalar> centring_;       // c_j (0 without an intercept)
   Vector<Scalar> curvature_;      // d2Q/dd_j^2 with beta eliminated (0: skipped)

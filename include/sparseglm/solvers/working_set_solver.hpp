@@ -22,14 +22,22 @@
 // least squares on a sparse X those products come from covariances with the support's columns
 // (covariance_gradient.hpp) while that is cheaper.
 //
+// A check takes the working set's gradients from the solver when its last act was to compute
+// them at the current Xw_ (working_set_gradient_): the solvers' own stopping tests need them, and
+// on a sparse X the working set's columns, the support's frequent features among them, are most
+// of the work of X^T v.
+//
 // A solver derives from WorkingSetSolver<Itself, ...> and provides
 //   static constexpr Index default_p0;   the smallest working set when options.p0 is 0;
 //   void fit_null_model();   penalised coefficients at 0: intercept and unpenalised features at
 //                            their optimum (w_, b_, Xw_ updated);
 //   Index next_working_set_size(Index support);
-//   void solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol);
+//   bool solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol);
+//                            returns whether working_set_gradient_ (by position in the working
+//                            set) holds X_j^T grad f at the Xw_ it leaves;
 // and keeps Xw_ equal to X w_ + b_ as it moves them, or calls mark_predictions_stale().
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -156,8 +164,16 @@ class WorkingSetSolver {
   // grad f at Xw_ into raw_gradient_, and the full gradient X^T grad f into gradient_.
   void compute_full_gradient() {
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
-    if (!gradient_from_target_correlations())
+    if (working_set_gradient_fresh_ && Design::is_sparse) {
+      // A sparse X^T v is a loop over columns, which skips the working set's; a dense one is one
+      // matrix-vector product, cheaper than its columns' dot products one by one.
+      for_each_column([&](Index j, bool in_working_set) {
+        if (!in_working_set) gradient_[j] = X_.col_dot(j, raw_gradient_);
+      });
+    } else if (!gradient_from_target_correlations()) {
       X_.transpose_times(raw_gradient_, gradient_, options_.n_threads);
+    }
+    working_set_gradient_fresh_ = false;
     if (column_norms_.size() == 0) return;  // the bounds have not started: none to keep
     exact_at_ = raw_gradient_;
     drift_.setZero(w_.size());
@@ -202,7 +218,6 @@ class WorkingSetSolver {
   // stale gradient_[j] inside the interval, is then 0 as the exact one is: the criterion and the
   // working sets are those of exact products. The bounds must have started (start_bounds).
   void refresh_gradient() {
-    const Index p = w_.size();
     datafit_.raw_gradient(y_, Xw_, raw_gradient_);
     const Scalar moved = (raw_gradient_ - exact_at_).norm();
     exact_at_ = raw_gradient_;
@@ -210,16 +225,40 @@ class WorkingSetSolver {
     if constexpr (uses_covariances) {
       if (prepare_covariances()) rounding += covariances_->rounding(column_norms_);
     }
+    for_each_column([&](Index j, bool in_working_set) {
+      if (in_working_set) {
+        drift_[j] = 0;  // gradient_[j] is exact: the solver's
+        return;
+      }
+      drift_[j] += moved;
+      const Scalar reach = column_norms_[j] * (drift_[j] + rounding);
+      if (penalty_.subdiff_distance(w_[j], gradient_[j] - reach, j) == Scalar(0) &&
+          penalty_.subdiff_distance(w_[j], gradient_[j] + reach, j) == Scalar(0))
+        return;
+      gradient_[j] = recomputed_gradient(j);
+      drift_[j] = 0;
+    });
+    working_set_gradient_fresh_ = false;
+  }
+
+  // visit(j, in_working_set) for every feature, on up to options_.n_threads threads;
+  // in_working_set when j's gradient is fresh from the solver, copied into gradient_[j] first.
+  template <class Visit>
+  void for_each_column(Visit&& visit) {
+    const Index p = w_.size();
+    const bool fresh = working_set_gradient_fresh_;
+    if (fresh)
+      for (std::size_t k = 0; k < working_set_.size(); ++k)
+        gradient_[working_set_[k]] = working_set_gradient_[Index(k)];
     const Index min_columns = std::max<Index>(1, min_entries_per_thread * p / std::max<Index>(X_.nnz(), 1));
     parallel_ranges(p, options_.n_threads, min_columns, 1, [&](Index begin, Index end) {
+      // The working set is sorted: its next feature from `begin` on.
+      auto next =
+          fresh ? std::lower_bound(working_set_.begin(), working_set_.end(), begin) : working_set_.end();
       for (Index j = begin; j < end; ++j) {
-        drift_[j] += moved;
-        const Scalar reach = column_norms_[j] * (drift_[j] + rounding);
-        if (penalty_.subdiff_distance(w_[j], gradient_[j] - reach, j) == Scalar(0) &&
-            penalty_.subdiff_distance(w_[j], gradient_[j] + reach, j) == Scalar(0))
-          continue;
-        gradient_[j] = recomputed_gradient(j);
-        drift_[j] = 0;
+        const bool in_working_set = next != working_set_.end() && *next == j;
+        if (in_working_set) ++next;
+        visit(j, in_working_set);
       }
     });
   }
@@ -296,6 +335,7 @@ class WorkingSetSolver {
   // Xw + b from the non-zero coefficients, O(n nnz(w)): clears the rounding that many
   // incremental updates leave in Xw.
   void recompute_predictions() {
+    working_set_gradient_fresh_ = false;  // they were computed at the old Xw_'s rounding
     Xw_.setConstant(X_.rows(), b_);
     for (Index j = 0; j < w_.size(); ++j)
       if (w_[j] != Scalar(0)) X_.col_axpy(j, w_[j], Xw_);
@@ -309,10 +349,12 @@ class WorkingSetSolver {
   // addition rounds no worse than one term of the sum that a recompute forms, so after E epochs
   // Xw_'s rounding bound is about E times a recompute's. Fits that need a few epochs per working
   // set (sparse text designs) skip the recompute, an axpy with every support column: about a
-  // tenth of text 100000x10000 Lasso /1000.
-  void refresh_predictions() {
-    if (predictions_stale_ || epochs_ - exact_predictions_epoch_ > max_incremental_epochs)
-      recompute_predictions();
+  // tenth of text 100000x10000 Lasso /1000. The solvers also call it before computing the
+  // working set's gradients that the outer check may take. Returns whether Xw_ was recomputed.
+  bool refresh_predictions() {
+    if (!predictions_stale_ && epochs_ - exact_predictions_epoch_ <= max_incremental_epochs) return false;
+    recompute_predictions();
+    return true;
   }
   static constexpr int max_incremental_epochs = 16;
 
@@ -345,6 +387,12 @@ class WorkingSetSolver {
   };
   std::conditional_t<uses_covariances, std::optional<CovarianceGradient<Design>>, std::monostate>
       covariances_;
+  // The solver's gradients X_j^T grad f of working_set_'s features (by position), and whether
+  // they are those at the current Xw_: solve_inner_problem's answer, until the next check takes
+  // them (header comment) or Xw_ is recomputed.
+  std::vector<Index> working_set_;
+  Vector<Scalar> working_set_gradient_;
+  bool working_set_gradient_fresh_ = false;
   bool covariances_given_up_ = false;
   int epochs_ = 0;
   bool predictions_stale_ = false;
@@ -408,7 +456,8 @@ class WorkingSetSolver {
       }
       if (!screened) select_working_set(penalty_, w_, priority_, size, selection_scratch_, working_set_);
       const bool to_tol = screened || size == w_.size();
-      derived().solve_inner_problem(working_set_, to_tol ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
+      working_set_gradient_fresh_ = derived().solve_inner_problem(
+          working_set_, to_tol ? Scalar(options_.tol) : Scalar(0.3) * stop_crit);
     }
     result.coef = w_;
     result.intercept = b_;
@@ -456,7 +505,6 @@ class WorkingSetSolver {
   }
 
   std::vector<Scalar> selection_scratch_;  // select_working_set's copy of the priorities
-  std::vector<Index> working_set_;
   Vector<Scalar> last_finite_w_;
   Scalar last_finite_b_ = 0;
 };
