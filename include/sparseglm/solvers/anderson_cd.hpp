@@ -372,8 +372,9 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   }
 
   // CD epochs on the working set with Anderson extrapolation; returns whether the working set's
-  // criterion reached settings.tol (then at the check it ends on). The criterion (half an epoch's work) is
-  // computed every settings.check_every epochs, and after any epoch whose violations met were all <= tol.
+  // criterion reached settings.tol, in which case the check that showed it is the last thing done.
+  // The criterion (half an epoch's work) is computed every settings.check_every epochs, and after
+  // any epoch whose violations met were all <= tol.
   // Shrinking (as in ProxNewton's model solves): a coordinate at 0 whose gradient lies inside its
   // subdifferential by more than shrink_margin(last epoch's violation) leaves the
   // epochs; a computed criterion above tol brings every coordinate back, and extrapolation
