@@ -647,6 +647,45 @@ struct HardProblem {
 
 }  // namespace
 
+// The first criterion of a cold least-squares fit, at the null model (max_iter = 1 stops there),
+// against one computed independently from X^T (b - y) / n in long double: where b = 0 (no
+// intercept, or y centred so that the null model's b is 0) the solver takes it from the datafit's
+// X^T y, elsewhere from a product with X (b m - X^T y / n would cancel a few 1e-8 of it when y is
+// far from centred, above this tolerance).
+TEST_CASE("solve: a cold least-squares fit's first criterion is the null model's, y centred or not",
+          "[solve]") {
+  const Index n = 80, p = 50;
+  const Eigen::MatrixXd dense = correlated_design(n, p, 0.5, 61);
+  const Eigen::SparseMatrix<double> sparse = to_sparse<double>(dense);
+  Eigen::VectorXd centred = regression_target(dense, sparse_coef(p, 5, 62), 0.5, 3.0, 63);
+  centred.array() -= centred.mean();
+  const double alpha = 0.5 * ref::alpha_max(dense, centred, Loss::quadratic, ref::Penalty::l1(1), true);
+  for (const double offset : {0.0, 1e8}) {
+    for (const bool intercept : {true, false}) {
+      const Eigen::VectorXd y = centred.array() + offset;
+      SolverOptions options = tight_options(1e-10, intercept);
+      options.max_iter = 1;
+      const auto check = [&](const auto& X) {
+        const auto result = sparseglm::solve(X, y, sparseglm::datafits::Quadratic(),
+                                             sparseglm::penalties::L1(alpha), options);
+        REQUIRE(result.status == SolverStatus::max_iterations);
+        REQUIRE((result.coef.array() == 0.0).all());
+        using Wide = long double;
+        Wide criterion = 0;
+        for (Index j = 0; j < p; ++j) {
+          Wide gradient = 0;
+          for (Index i = 0; i < n; ++i) gradient += Wide(dense(i, j)) * (Wide(result.intercept) - Wide(y[i]));
+          criterion = std::max(criterion, std::fabs(gradient / Wide(n)) - Wide(alpha));
+        }
+        CAPTURE(offset, intercept, result.intercept);
+        CHECK(result.stop_crit == Approx(double(criterion)).epsilon(1e-10));
+      };
+      check(dense);
+      check(sparse);
+    }
+  }
+}
+
 TEST_CASE("solve: the callback sees every outer iteration and can stop the fit", "[solve][status]") {
   const HardProblem hard;
   std::vector<sparseglm::IterationInfo> seen;
