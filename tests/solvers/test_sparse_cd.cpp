@@ -121,6 +121,41 @@ TEST_CASE("solve: text-like sparse designs with an intercept are certified, dens
         }
 }
 
+TEST_CASE("solve: a CD working set whose columns hold half of X's entries becomes every feature",
+          "[solve][sparse][working_set]") {
+  // On a text-like design the first columns hold most entries: stored sparse, a working set of
+  // them is widened to all p features; stored dense (every column n entries) the same numbers
+  // keep the working sets of the size rule (here at most 4 |support| < p). Both are certified.
+  const Index n = 200, p = 400;
+  const std::uint64_t seed = 17;
+  const TextProblem problem = text_problem(n, p, seed);
+  const double amax = ref::alpha_max(problem.X, problem.y, ref::Loss::quadratic, ref::Penalty::l1(1.0), true);
+  const ref::Penalty penalty = ref::Penalty::l1(0.1 * amax);
+  const auto fit = [&](const auto& X, std::vector<long>& sizes) {
+    SolverOptions options;
+    options.tol = 1e-9;
+    options.callback = [&](const sparseglm::IterationInfo& info) {
+      if (info.working_set_size > 0) sizes.push_back(info.working_set_size);
+      return true;
+    };
+    return sparseglm::solve(X, problem.y, sparseglm::datafits::Quadratic(),
+                            sparseglm::penalties::L1(penalty.alpha), options);
+  };
+  std::vector<long> dense_sizes, sparse_sizes;
+  const auto dense = fit(problem.X, dense_sizes);
+  const auto sparse = fit(problem.X_sparse, sparse_sizes);
+  CAPTURE(dense_sizes, sparse_sizes, count_nonzero(sparse.coef));
+  REQUIRE(4 * count_nonzero(sparse.coef) < p);
+  CHECK(std::find(sparse_sizes.begin(), sparse_sizes.end(), long(p)) != sparse_sizes.end());
+  CHECK(std::find(dense_sizes.begin(), dense_sizes.end(), long(p)) == dense_sizes.end());
+  for (const auto* result : {&dense, &sparse}) {
+    CHECK(result->converged());
+    const Certificate cert =
+        certify(problem.X, problem.y, ref::Loss::quadratic, penalty, result->coef, result->intercept, true);
+    CHECK(cert.kkt.violation <= 1e-9);
+  }
+}
+
 // ||X_j - mean_j 1||^2 / n in long double, by two passes.
 long double centered_sq_norm_over_n(const Eigen::MatrixXd& X, Index j) {
   long double sum = 0, centered = 0;
