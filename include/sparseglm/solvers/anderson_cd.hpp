@@ -360,9 +360,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
 
   // Work of one epoch on X: a dot product (and, when the coordinate moves, an axpy) per column.
   double x_epoch_cost(const std::vector<Index>& working_set) const {
-    double entries = 0;
-    for (const Index j : working_set) entries += double(X_.col_nnz(j));
-    return 2 * entries + 1;
+    return 2 * Base::stored_entries(working_set) + 1;
   }
 
   // Work of forming the rows of the working set's Gram matrix that are not cached yet, in the

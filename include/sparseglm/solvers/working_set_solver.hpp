@@ -126,6 +126,13 @@ class WorkingSetSolver {
     return working_set_size(p0, Index(unpenalized_.size()), support, w_.size(), dense_content() ? 2 : 4);
   }
 
+  // X's stored entries in `columns`.
+  double stored_entries(const std::vector<Index>& columns) const {
+    double total = 0;
+    for (const Index j : columns) total += double(X_.col_nnz(j));
+    return total;
+  }
+
   bool dense_content() const {
     if constexpr (Design::is_sparse) {
       return 8 * double(X_.nnz()) >= double(X_.rows()) * double(X_.cols());
@@ -480,9 +487,7 @@ class WorkingSetSolver {
     select_working_set(penalty_, w_, priority_, size, selection_scratch_, working_set_);
     if (size >= p) return true;
     if constexpr (Derived::widens_heavy_working_sets) {
-      double entries = 0;
-      for (const Index j : working_set_) entries += double(X_.col_nnz(j));
-      if (2 * entries >= double(X_.nnz())) {
+      if (2 * stored_entries(working_set_) >= double(X_.nnz())) {
         working_set_.resize(std::size_t(p));
         std::iota(working_set_.begin(), working_set_.end(), Index(0));
       }
