@@ -6,7 +6,8 @@
 // |dF/db| = |sum_i grad f_i| when there is an intercept). The fit stops when the criterion is
 // <= tol, when the objective and the criterion stall at rounding level (progress.hpp), or at a
 // limit; otherwise the solver at hand solves the problem restricted to the most violating
-// features (working_set.hpp) down to 0.3 times the criterion (down to tol when the working set is
+// features (working_set.hpp; or, for solvers that take settled violators, all of them:
+// settled_violators_size) down to 0.3 times the criterion (down to tol when the working set is
 // every feature).
 //
 // Along a path (path.hpp) one solver fits every alpha: run_next starts from the previous
