@@ -1,7 +1,8 @@
 // The prox-Newton solver (solvers/prox_newton.hpp), which solve() picks for Logistic: every step
 // lowers the objective, nearly separable classes and unscaled columns stay finite and certified,
 // it finds Anderson CD's solution, its model solves shrink yet end on an epoch over every
-// coordinate, it reports its statuses, and it refuses first-order datafits.
+// coordinate, with an intercept its working sets take in settled violators at once, it reports its
+// statuses, and it refuses first-order datafits.
 // (The certification table, dense == sparse, warm starts, label encodings and the exact null
 // model of test_solve.cpp run through it too, since it is the automatic choice for Logistic.)
 
