@@ -26,7 +26,10 @@
 //     epoch ends with an exact step along the mean direction (mean_direction_step). CD starts
 //     from d = 0, or, after a step that the line search shortened to t, from the rest
 //     (1 - t) d of the last direction when the new model is lower there (start_direction).
-//  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests, with
+//  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests (secant
+//     steps on t -> D(t) / t instead of halvings: text 20000x50000 L1-logistic /1000 without
+//     intercept 206 -> 293 epochs; where u is huge that quotient stays positive down to
+//     t ~ 1e-3 and the secant crawls there), with
 //     dG(t) = sum_{j in W} [g_j(w_j + t d_j) - g_j(w_j)] and the predicted decrease
 //     Delta = grad f(z)^T u + dG(1) (< 0 for a descent direction):
 //     a. D(t) = dG(t) + t grad f(z + t u)^T u < 0 (skglm's test). By convexity
@@ -204,6 +207,11 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // Levenberg-Marquardt rule for the damping mu of the model (header comment, step 1): a step the
   // line search shortened to t means the model trusted its direction 1/t times too much, so mu
   // grows by 1/t; a failed search grows it by failed_search_growth; a full step shrinks it 10-fold.
+  // Not a per-sample cap on the model's step in its place (h_i raised to |g_i| / (2 + |z_i|), which
+  // changes no sample on its label's side): text 20000x50000 L1-logistic /1000 without intercept
+  // took 206 -> 189 epochs, but bench/compare's 18 L1-logistic cells ran x0.92 (ab.py, 2 rounds;
+  // x0.99 capping only each working set's first model): where many samples stay misclassified at
+  // the optimum (text 100000x10000, farm-ads) the cap replaces Newton's model where it is right.
   void adapt_damping(Scalar step_length) {
     if (step_length == Scalar(1)) {
       damping_ = damping_ > Scalar(min_damping) ? damping_ / Scalar(10) : Scalar(0);
