@@ -79,6 +79,30 @@ Problem<double> unscaled_problem(std::uint64_t seed) {
   return problem;
 }
 
+// Binary word indicators (Zipf frequencies, uncentred, as farm-ads from ../shared/data), 600 x
+// 3000, labels from a logistic model on 30 of the words.
+Problem<double> bag_of_words_problem(std::uint64_t seed) {
+  const Index n = 600, p = 3000;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  std::vector<Eigen::Triplet<double>> entries;
+  for (Index j = 0; j < p; ++j) {
+    const double frequency = std::min(0.5, 20.0 / double(j + 10));
+    for (Index i = 0; i < n; ++i)
+      if (uniform(rng) < frequency) entries.emplace_back(int(i), int(j), 1.0);
+  }
+  Problem<double> problem;
+  problem.X_sparse.resize(n, p);
+  problem.X_sparse.setFromTriplets(entries.begin(), entries.end());
+  problem.X = Eigen::MatrixXd(problem.X_sparse);
+  problem.w_true = Eigen::VectorXd::Zero(p);
+  for (Index k = 0; k < 30; ++k) problem.w_true[7 * k] = k % 2 ? 1.0 : -1.0;
+  const Eigen::VectorXd z = problem.X_sparse * problem.w_true;
+  problem.y.resize(n);
+  for (Index i = 0; i < n; ++i) problem.y[i] = uniform(rng) < 1 / (1 + std::exp(-z[i])) ? 1.0 : -1.0;
+  return problem;
+}
+
 }  // namespace
 
 TEST_CASE("prox_newton: no Newton step increases the objective", "[prox_newton]") {
@@ -562,29 +586,15 @@ TEST_CASE("prox_newton: binary bag-of-words designs without intercept converge w
   // each model met its tolerance in its first epoch while the working set's criterion rose from
   // step to step, and 4 of these 6 fits took 34 to 50 outer iterations (2 stopped at max_iter,
   // as farm-ads from ../shared/data did). Models solved tighter after such a step: 12 to 16.
-  const Index n = 600, p = 3000;
   for (std::uint64_t seed = 0; seed < 6; ++seed) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> uniform(0, 1);
-    std::vector<Eigen::Triplet<double>> entries;
-    for (Index j = 0; j < p; ++j) {
-      const double frequency = std::min(0.5, 20.0 / double(j + 10));
-      for (Index i = 0; i < n; ++i)
-        if (uniform(rng) < frequency) entries.emplace_back(int(i), int(j), 1.0);
-    }
-    Eigen::SparseMatrix<double> X_sparse(n, p);
-    X_sparse.setFromTriplets(entries.begin(), entries.end());
-    Eigen::VectorXd w_true = Eigen::VectorXd::Zero(p);
-    for (Index k = 0; k < 30; ++k) w_true[7 * k] = k % 2 ? 1.0 : -1.0;
-    const Eigen::VectorXd z = X_sparse * w_true;
-    Eigen::VectorXd y(n);
-    for (Index i = 0; i < n; ++i) y[i] = uniform(rng) < 1 / (1 + std::exp(-z[i])) ? 1.0 : -1.0;
-    const Eigen::MatrixXd X = Eigen::MatrixXd(X_sparse);
+    const Problem<double> problem = bag_of_words_problem(seed);
+    const Eigen::MatrixXd& X = problem.X;
+    const Eigen::VectorXd& y = problem.y;
     const double amax = ref::alpha_max(X, y, Loss::logistic, ref::Penalty::l1(1.0), false);
     SolverOptions options;
     options.tol = 1e-8;
     options.fit_intercept = false;
-    const auto result = sparseglm::solve(X_sparse, y, sparseglm::datafits::Logistic{},
+    const auto result = sparseglm::solve(problem.X_sparse, y, sparseglm::datafits::Logistic{},
                                          sparseglm::penalties::L1(amax / 100), options);
     const Certificate cert =
         certify(X, y, Loss::logistic, ref::Penalty::l1(amax / 100), result.coef, 0.0, false);
@@ -593,5 +603,62 @@ TEST_CASE("prox_newton: binary bag-of-words designs without intercept converge w
     CHECK(result.converged());
     CHECK(cert.kkt.violation <= 1e-8);
     CHECK(result.n_iter <= 25);
+  }
+}
+
+// The longest run of consecutive Newton steps of one working set that came from a model done in
+// one epoch and left the working set's criterion above 0.9 times the one that model was built at.
+int longest_run_of_slow_steps(const std::string& log) {
+  std::istringstream lines(log);
+  std::string line;
+  double criterion = -1;   // of the last Newton step
+  bool one_epoch = false;  // its model took one epoch
+  int run = 0, longest = 0;
+  const std::string criterion_key = "working-set criterion ", model_key = "model: ";
+  while (std::getline(lines, line)) {
+    if (line.rfind("iteration ", 0) == 0) {  // the next working set
+      criterion = -1;
+      one_epoch = false;
+      run = 0;
+    } else if (const std::size_t at = line.find(criterion_key); at != std::string::npos) {
+      const double next = std::stod(line.substr(at + criterion_key.size()));
+      run = one_epoch && criterion > 0 && next > 0.9 * criterion ? run + 1 : 0;
+      longest = std::max(longest, run);
+      criterion = next;
+      one_epoch = false;
+    } else if (const std::size_t model_at = line.find(model_key); model_at != std::string::npos) {
+      one_epoch = std::stol(line.substr(model_at + model_key.size())) == 1;
+    }
+  }
+  return longest;
+}
+
+TEST_CASE("prox_newton: a step that barely lowers the criterion has the next models solved tighter",
+          "[prox_newton]") {
+  // Binary bag-of-words designs without intercept, to tol 1e-10: near the solution each model met
+  // its tolerance in its first epoch and its step lowered the working set's criterion by about 1%,
+  // in runs of 24 to 47 such steps on these fits while only a step that did not lower it at all
+  // tightened the models. Tightened by each step that lowers it by less than a tenth (0.3, 0.03,
+  // 0.003 of the criterion, then the floor 0.001), a run is at most 3 steps long.
+  for (std::uint64_t seed = 0; seed < 3; ++seed) {
+    const Problem<double> problem = bag_of_words_problem(seed);
+    for (const double fraction : {1e-2, 1e-3}) {
+      const ref::Penalty penalty =
+          ref::Penalty::l1(fraction * logistic_alpha_max(problem.X, problem.y, false));
+      const double tol = 1e-10;
+      std::ostringstream log;
+      SolverOptions options = options_with(tol, false);
+      options.verbosity = 2;
+      options.log = &log;
+      const auto result = sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
+                                           sparseglm::penalties::L1(penalty.alpha), options);
+      const Certificate cert =
+          certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, 0.0, false);
+      INFO("seed " << seed << ", alpha_max * " << fraction);
+      CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, cert.kkt.violation);
+      REQUIRE(result.converged());
+      CHECK(cert.kkt.violation <= tol);
+      CHECK(longest_run_of_slow_steps(log.str()) <= 3);
+    }
   }
 }
