@@ -1,8 +1,9 @@
 // The prox-Newton solver (solvers/prox_newton.hpp), which solve() picks for Logistic: every step
 // lowers the objective, nearly separable classes and unscaled columns stay finite and certified,
 // it finds Anderson CD's solution, its model solves shrink yet end on an epoch over every
-// coordinate, with an intercept its working sets take in settled violators at once, it reports its
-// statuses, and it refuses first-order datafits.
+// coordinate, a step that barely lowers the criterion has its next models solved tighter, with an
+// intercept its working sets take in settled violators at once, it reports its statuses, and it
+// refuses first-order datafits.
 // (The certification table, dense == sparse, warm starts, label encodings and the exact null
 // model of test_solve.cpp run through it too, since it is the automatic choice for Logistic.)
 
@@ -639,7 +640,7 @@ TEST_CASE("prox_newton: a step that barely lowers the criterion has the next mod
   // its tolerance in its first epoch and its step lowered the working set's criterion by about 1%,
   // in runs of 24 to 47 such steps on these fits while only a step that did not lower it at all
   // tightened the models. Tightened by each step that lowers it by less than a tenth (0.3, 0.03,
-  // 0.003 of the criterion, then the floor 0.001), a run is at most 3 steps long.
+  // 0.003 of the criterion, then the floor 0.001), no run is longer than 3 (seen: 1).
   for (std::uint64_t seed = 0; seed < 3; ++seed) {
     const Problem<double> problem = bag_of_words_problem(seed);
     for (const double fraction : {1e-2, 1e-3}) {
