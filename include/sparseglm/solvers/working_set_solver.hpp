@@ -123,8 +123,9 @@ class WorkingSetSolver {
   // more than inner epochs on the extra features, which mostly stay at 0; 2-fold on dense data,
   // where Gram solves cost |W|^2: dense storage, or sparse storage at least an eighth full (an
   // svmlight file of dense data), whose Gram matrices are dense products (core/cross_gram.hpp:
-  // its two work estimates cross at that density). 8-fold on sparse data: bench/compare's 12
-  // sparse L1-logistic cells ran x0.895 (ab.py, 2 rounds; farm-ads /100 without intercept x0.52).
+  // its two work estimates cross at that density). 8-fold growth on sparse data was slower:
+  // bench/compare's 12 sparse L1-logistic cells x0.895 (ab.py, 2 rounds; farm-ads /100 without
+  // intercept x0.52).
   Index default_working_set_size(Index support) const {
     const Index p0 = options_.p0 > 0 ? Index(options_.p0) : Derived::default_p0;
     return working_set_size(p0, Index(unpenalized_.size()), support, w_.size(), dense_content() ? 2 : 4);
