@@ -589,16 +589,11 @@ TEST_CASE("prox_newton: binary bag-of-words designs without intercept converge w
   // as farm-ads from ../shared/data did). Models solved tighter after such a step: 12 to 16.
   for (std::uint64_t seed = 0; seed < 6; ++seed) {
     const Problem<double> problem = bag_of_words_problem(seed);
-    const Eigen::MatrixXd& X = problem.X;
-    const Eigen::VectorXd& y = problem.y;
-    const double amax = ref::alpha_max(X, y, Loss::logistic, ref::Penalty::l1(1.0), false);
-    SolverOptions options;
-    options.tol = 1e-8;
-    options.fit_intercept = false;
-    const auto result = sparseglm::solve(problem.X_sparse, y, sparseglm::datafits::Logistic{},
-                                         sparseglm::penalties::L1(amax / 100), options);
-    const Certificate cert =
-        certify(X, y, Loss::logistic, ref::Penalty::l1(amax / 100), result.coef, 0.0, false);
+    const ref::Penalty penalty = ref::Penalty::l1(logistic_alpha_max(problem.X, problem.y, false) / 100);
+    const auto result = sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
+                                         sparseglm::penalties::L1(penalty.alpha),
+                                         options_with(1e-8, false, Solver::automatic));
+    const Certificate cert = certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, 0.0, false);
     INFO("seed " << seed);
     CAPTURE(to_string(result.status), result.n_iter, result.n_epochs, cert.kkt.violation);
     CHECK(result.converged());
