@@ -12,6 +12,7 @@
 //   col_all_finite(j)     no NaN or Inf in column j (all_finite(): in X)
 //   col_model_dots(j, g, h)     (X_j^T g, X_j^T h, sum_i h_i X_ij^2) in one pass  (second-order
 //   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i             models, solvers/prox_newton.hpp)
+//   col_max_abs(j, v)           max |v_i| over the rows of column j's stored entries
 // and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
 //   col_moments(j)                    (mean_j, ||X_j||^2, ||X_j - mean_j||^2), reading X_j once
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
@@ -115,6 +116,9 @@ class DenseDesign {
     return (X_.col(j).array() * weights.array() * v.array()).sum();
   }
   Index col_nnz(Index) const { return X_.rows(); }
+  Scalar col_max_abs(Index, const Vector<Scalar>& v) const {
+    return v.size() == 0 ? Scalar(0) : v.cwiseAbs().maxCoeff();
+  }
   ColumnMoments<Scalar> col_moments(Index j) const {
     const auto column = X_.col(j);
     const Scalar mean = column.mean();
@@ -256,6 +260,11 @@ class SparseDesign {
     })[0];
   }
   Index col_nnz(Index j) const { return Index(outer_[j + 1] - outer_[j]); }
+  Scalar col_max_abs(Index j, const Vector<Scalar>& v) const {
+    Scalar largest = 0;
+    for (Index k = outer_[j]; k < outer_[j + 1]; ++k) largest = std::max(largest, std::abs(v[inner_[k]]));
+    return largest;
+  }
   // The second and third passes read the column's entries from cache: X is read from memory once.
   ColumnMoments<Scalar> col_moments(Index j) const {
     const Scalar mean = col_mean(j);

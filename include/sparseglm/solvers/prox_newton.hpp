@@ -23,7 +23,10 @@
 //     epoch: solve_inner_problem), with Anderson extrapolation of (d, beta) between epochs
 //     (anderson.hpp), and its epochs skip the coordinates that stay at 0 (shrinking,
 //     solve_model). Without an intercept, on columns that share a large weighted mean, each
-//     epoch ends with an exact step along the mean direction (mean_direction_step). CD starts
+//     epoch ends with an exact step along the mean direction (mean_direction_step); on sparse
+//     designs, also with a Newton step on the stop-word columns when they hold most of the
+//     violation (heavy_block_step), and the moves of coordinates whose model is nearly flat are
+//     bounded before the line search (bound_untrusted_moves). CD starts
 //     from d = 0, or, after a step that the line search shortened to t, from the rest
 //     (1 - t) d of the last direction when the new model is lower there (start_direction).
 //  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests (secant
@@ -65,6 +68,7 @@
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/anderson_cd.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
+#include "sparseglm/solvers/heavy_columns.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/progress.hpp"
 #include "sparseglm/solvers/support_newton.hpp"
@@ -133,6 +137,17 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   static constexpr int max_damped_retries = 3;
   // Relative change between two epochs' moves below which the model drifts (drift_step).
   static constexpr double steady_drift = 0.03;
+  // An epoch ends with a heavy-block step when the heavy columns' largest violation in it is at
+  // least this fraction of the epoch's (heavy_block_step). Text 20000x50000 L1-logistic /1000
+  // without intercept to tol 1e-8: 143 epochs; 136 at 0.5 and 226 at 0.9. Each step costs two
+  // passes over the heavy columns, as much as the rest of a shrunk epoch on farm-ads.
+  static constexpr double heavy_share = 0.7;
+  // A coordinate whose model curvature is below this fraction of its Lipschitz constant is
+  // untrusted, and its move keeps each of its samples' predictions within trust_margin + max |z_i|
+  // of where they are (bound_untrusted_moves). On the text cell above: 172 epochs without the
+  // bound; the bound without heavy-block steps, 270 against 245 with neither.
+  static constexpr double untrusted_curvature = 1e-3;
+  static constexpr double trust_margin = 2;
 
   // The null model by AndersonCD's own routine, so that both solvers meet alpha_max() at the
   // very same point.
@@ -200,6 +215,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       for (int attempt = 0; attempt <= max_damped_retries && step_length == Scalar(0); ++attempt) {
         start_direction(working_set, attempt == 0 ? rest : Scalar(0));
         last_model_epochs = solve_model(working_set, accuracy * criterion);
+        if (tempers_uncentred_models()) bound_untrusted_moves(working_set);
         step_length = line_search(working_set);
         adapt_damping(step_length);
         if (options_.verbosity >= 2)
@@ -314,6 +330,11 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     anderson_.reset(size + 1, options_.anderson_memory);
     ProgressMonitor<Scalar> progress(10);  // the model's violation at its rounding floor
     activate_all();
+    if (tempers_uncentred_models())
+      heavy_.select(X_, working_set, curvature_);
+    else
+      heavy_.clear();
+    heavy_block_steps_ = 0;
     const bool mean_steps = prepare_mean_direction(working_set);
     // A mean-direction step already ends each epoch; without derivatives_1d there is no step.
     const bool drift_steps = HasDerivatives1d<PenaltyType, Scalar> && !mean_steps;
@@ -333,7 +354,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
         epoch_start_Xw_ = direction_Xw_;
         epoch_start_beta_ = beta_;
       }
+      heavy_violation_ = 0;
       violation = model_epoch(working_set, margin);
+      if (!heavy_.empty() && heavy_violation_ >= Scalar(heavy_share) * violation)
+        violation = std::max(violation, heavy_block_step(working_set));
       if (mean_steps) mean_direction_step(working_set);
       if (drift_steps) drift_step(working_set);
       if (violation <= tol && visited == movable) break;
@@ -345,10 +369,15 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       margin = shrink_margin(violation);
       extrapolate_model(working_set);
     }
-    if (options_.verbosity >= 2)
+    if (options_.verbosity >= 2) {
       log() << "      model: " << epochs << " epochs" << (mean_steps ? " with mean-direction steps" : "")
             << ", " << visits << " visits of " << movable << " coordinates, violation " << violation
-            << ", last epoch " << visited << " visits\n";
+            << ", last epoch " << visited << " visits";
+      if (!heavy_.empty())
+        log() << ", " << heavy_block_steps_ << " heavy-block steps on " << heavy_.positions().size()
+              << " columns";
+      log() << '\n';
+    }
     return epochs;
   }
 
@@ -399,6 +428,95 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       step_along(working_set, mean_positions_, mean_direction_, mean_direction_Xw_, Scalar(0), slope,
                  mean_direction_curvature_);
     }
+  }
+
+  // Sparse designs without an intercept, penalties with derivatives_1d: heavy-block steps and
+  // bounded untrusted moves.
+  bool tempers_uncentred_models() const {
+    return Design::is_sparse && !options_.fit_intercept && HasDerivatives1d<PenaltyType, Scalar>;
+  }
+
+  // Heavy-block steps (heavy_columns.hpp). The block B is the heavy columns in the support of
+  // w + d; the model restricted to B, the other coordinates and the signs held, is the quadratic
+  //   grad_B^T delta + delta^T (H_B + diag(mu L_B)) delta / 2 + sum_B g_j(w_j + d_j + delta_j),
+  // grad_B = dQ/dd_B = grad_j + X_j^T (h X_W d) + mu L_j d_j, and its Newton step on the orthant
+  // of w + d (support_newton.hpp's OrthantNewton, cut where a coordinate reaches 0 first) is its
+  // exact minimiser there, O(nnz(X_B) + |B|^3). The epochs still visit these coordinates: CD
+  // alone on the others after each block step took more epochs. Where CD does not crawl on the
+  // heavy columns (HeavyColumns::crawls, judged at the model's first block step), the model
+  // takes none. Returns the block's largest violation before the step.
+  Scalar heavy_block_step(const std::vector<Index>& working_set) {
+    Scalar violation = 0;
+    if constexpr (HasDerivatives1d<PenaltyType, Scalar>) {
+      const std::vector<Index>& heavy = heavy_.positions();
+      block_.clear();
+      block_features_.clear();
+      for (std::size_t a = 0; a < heavy.size(); ++a) {
+        const Index j = working_set[std::size_t(heavy[a])];
+        if (!in_support(penalty_, j, w_[j] + direction_[heavy[a]])) continue;
+        block_.push_back(Index(a));
+        block_features_.push_back(j);
+      }
+      const Index size = Index(block_.size());
+      if (size == 0) return violation;
+      const Matrix<Scalar>& heavy_hessian = heavy_.hessian(X_, working_set, hessian_);
+      if (!heavy_.crawls()) {  // no block step in this model
+        heavy_.clear();
+        return violation;
+      }
+      block_values_.resize(size);
+      block_gradient_.resize(size);
+      block_hessian_.resize(size, size);
+      for (Index a = 0; a < size; ++a) {
+        const Index k = heavy[std::size_t(block_[std::size_t(a)])];
+        const Index j = block_features_[std::size_t(a)];
+        const Scalar damping = damping_ * constants_.lipschitz[j];
+        block_values_[a] = w_[j] + direction_[k];
+        block_gradient_[a] = working_set_gradient_[k] + X_.col_weighted_dot(j, hessian_, direction_Xw_) +
+                             damping * direction_[k];
+        violation = std::max(violation, penalty_.subdiff_distance(block_values_[a], block_gradient_[a], j));
+        for (Index b = 0; b <= a; ++b)
+          block_hessian_(a, b) = heavy_hessian(block_[std::size_t(a)], block_[std::size_t(b)]);
+        block_hessian_(a, a) += damping;
+      }
+      if (!block_newton_.solve(penalty_, block_features_, block_values_, block_hessian_, block_gradient_))
+        return violation;
+      const Vector<Scalar>& moved = block_newton_.moved();
+      for (Index a = 0; a < size; ++a) {
+        if (moved[a] == block_values_[a]) continue;
+        const Index j = block_features_[std::size_t(a)];
+        direction_[heavy[std::size_t(block_[std::size_t(a)])]] = moved[a] - w_[j];
+        X_.col_axpy(j, moved[a] - block_values_[a], direction_Xw_);
+      }
+      ++heavy_block_steps_;
+    }
+    return violation;
+  }
+
+  // Where h vanishes on a column's samples (a rare feature whose few samples are far on the wrong
+  // side), its model is nearly flat and its minimiser can move those predictions by 10^3 and
+  // more; the line search then shortens the whole step to t ~ 1e-3 and the damping it leaves
+  // shortens the next ones. An untrusted coordinate's move is clipped to the radius
+  // (trust_margin + max_i |z_i|) / ||X_j|| over its column's rows (||X_j|| >= |X_ij|), unless it
+  // lands on 0; X_W d follows.
+  void bound_untrusted_moves(const std::vector<Index>& working_set) {
+    Index bounded_moves = 0;
+    for (std::size_t k = 0; k < working_set.size(); ++k) {
+      const Scalar move = direction_[Index(k)];
+      const Index j = working_set[k];
+      if (move == Scalar(0) ||
+          curvature_[Index(k)] >= Scalar(untrusted_curvature) * constants_.lipschitz[j] ||
+          w_[j] + move == Scalar(0))
+        continue;
+      const Scalar radius = (Scalar(trust_margin) + X_.col_max_abs(j, Xw_)) / std::sqrt(X_.col_sq_norm(j));
+      const Scalar bounded = std::clamp(move, -radius, radius);
+      if (bounded == move) continue;
+      direction_[Index(k)] = bounded;
+      X_.col_axpy(j, bounded - move, direction_Xw_);
+      ++bounded_moves;
+    }
+    if (options_.verbosity >= 2 && bounded_moves > 0)
+      log() << "      bounded " << bounded_moves << " untrusted moves\n";
   }
 
   // Moves (d, beta) to the minimiser of the model along (v, v_beta) (X_W v = v_Xw) on the orthant
@@ -539,7 +657,9 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       const Scalar model_gradient = working_set_gradient_[Index(k)] +
                                     X_.col_weighted_dot(j, hessian_, direction_Xw_) +
                                     beta_ * weighted_sums_[Index(k)] + damping * direction_[Index(k)];
-      violation = std::max(violation, penalty_.subdiff_distance(current, model_gradient, j));
+      const Scalar model_violation = penalty_.subdiff_distance(current, model_gradient, j);
+      violation = std::max(violation, model_violation);
+      if (model_violation > heavy_violation_ && heavy_.is_heavy(k)) heavy_violation_ = model_violation;
       if (shrinks(j, current, model_gradient, margin)) continue;
       active_[kept++] = k;
       const Scalar updated = penalty_.prox_1d(current - model_gradient / curvature, Scalar(1) / curvature, j);
@@ -620,6 +740,14 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   std::vector<Index> mean_positions_;    // the k with v_k != 0, ascending
   Vector<Scalar> mean_direction_Xw_;     // X_W v
   Scalar mean_direction_curvature_ = 0;  // v^T X_W^T diag(h) X_W v
+  HeavyColumns<Scalar> heavy_;           // the working set's heavy columns (heavy_block_step)
+  Scalar heavy_violation_ = 0;           // their largest model violation in the current epoch
+  int heavy_block_steps_ = 0;            // in the current model
+  std::vector<Index> block_;             // heavy_.positions() indices of the block
+  std::vector<Index> block_features_;
+  Vector<Scalar> block_values_, block_gradient_;
+  Matrix<Scalar> block_hessian_;
+  OrthantNewton<Scalar> block_newton_;
 
   AndersonAccelerator<Scalar> anderson_;  // on (d, beta)
   Vector<Scalar> stacked_;
