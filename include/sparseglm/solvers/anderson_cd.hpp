@@ -116,7 +116,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   // rounds, 11 cells) x1.035 in geometric mean, too mixed to keep: we8there /1000 x1.3 to x1.5
   // (125 -> 84 epochs) and dense 500x5000 Lasso /1000 x1.21, but text 20000x50000 Lasso /1000 and
   // we8there Lasso /100 x0.87.
-  bool takes_settled_violators() const { return false; }
+  bool takes_settled_violators(Index) const { return false; }
 
   // The working set's criterion, with the intercept's violation |dF/db| = |sum_i grad f_i|, from
   // its gradients X_j^T grad f(Xw_) (into working_set_gradient_, by position: the products of the

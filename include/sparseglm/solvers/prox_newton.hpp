@@ -168,14 +168,19 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // x1.3 on the text ones (ab.py, 2 rounds).
   static constexpr bool widens_heavy_working_sets = false;
 
-  // Only with an intercept, where beta absorbs the mean mode of the models (header comment). On
+  // With an intercept, where beta absorbs the mean mode of the models (header comment). On
   // bench/compare's L1-logistic cells with an intercept (ab.py, 3 rounds): text 20000x50000 /100
   // x1.32 (42 -> 20 epochs) and /1000 x1.21 (97 -> 74), text 100000x10000 /100 x1.24 (17 -> 12)
   // and /1000 x1.25 (33 -> 18), dense 500x5000 87 -> 76 and 148 -> 123 epochs; farm-ads the same
   // epochs. Without one, the uncentred columns' models are ill-conditioned (mean_direction_step)
-  // and a set solved far from the solution costs more epochs: dense 500x5000 /100 77 -> 87 and
-  // /1000 132 -> 144, text 100000x10000 /1000 x0.79 (ab.py, 2 rounds).
-  bool takes_settled_violators() const { return options_.fit_intercept; }
+  // and a set solved far from the solution costs more epochs, so only when the support and the
+  // violators fit in n rows: past n (p > n), most of them end at 0 and the set is mostly
+  // shrunk coordinates (text 20000x50000 /1000 without intercept: 143 -> 111 epochs to tol 1e-8,
+  // each dearer, x0.91 paired; dense 500x5000 /100 77 -> 87 epochs). Within n, without an
+  // intercept (ab.py, 5 rounds, time to 1e-6): text 100000x10000 /1000 x1.05 (38 -> 30 epochs;
+  // 46 -> 35 to tol 1e-8, x1.11 paired) and /100 x1.08 (17 -> 14), text 20000x50000 /100 x1.11
+  // (47 -> 27); the other L1-logistic cells without intercept keep their epochs.
+  bool takes_settled_violators(Index count) const { return options_.fit_intercept || count <= X_.rows(); }
 
   // Prox-Newton steps on the working set until its criterion is <= tol. raw_gradient_ must be
   // the gradient at Xw_ on entry; the line search keeps it so. Returns whether it ends where

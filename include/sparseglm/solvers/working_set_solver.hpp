@@ -35,8 +35,9 @@
 //   Index next_working_set_size(Index support);
 //   static constexpr bool widens_heavy_working_sets;   whether a working set whose columns hold
 //                            at least half of X's stored entries becomes every feature;
-//   bool takes_settled_violators() const;   whether a working set takes in every violating
-//                            feature once their count has settled (settled_violators_size);
+//   bool takes_settled_violators(Index count) const;   whether a working set takes in the
+//                            support and every violating feature, `count` in all, once the
+//                            violators' count has settled (settled_violators_size);
 //   bool solve_inner_problem(const std::vector<Index>& working_set, Scalar inner_tol);
 //                            returns whether working_set_gradient_ (by position in the working
 //                            set) holds X_j^T grad f at the Xw_ it leaves;
@@ -491,7 +492,7 @@ class WorkingSetSolver {
     const Index p = w_.size();
     const Index support = (w_.array() != Scalar(0)).count();
     Index size = derived().next_working_set_size(support);
-    if (derived().takes_settled_violators()) size = std::max(size, settled_violators_size(support));
+    size = std::max(size, settled_violators_size(support));
     select_working_set(penalty_, w_, priority_, size, selection_scratch_, working_set_);
     if (size >= p) return true;
     if constexpr (Derived::widens_heavy_working_sets) {
@@ -517,7 +518,7 @@ class WorkingSetSolver {
       violators += Index(w_[j] == Scalar(0) && penalty_.is_penalized(j) && priority_[j] > Scalar(0));
     const bool settled = last_violators_ > 0 && 10 * violators >= 9 * last_violators_;
     last_violators_ = violators;
-    if (!settled) return 0;
+    if (!settled || !derived().takes_settled_violators(support + violators)) return 0;
     return std::min({w_.size(), support + violators, std::max(support, X_.rows())});
   }
 
