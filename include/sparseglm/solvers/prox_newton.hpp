@@ -176,10 +176,11 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // and a set solved far from the solution costs more epochs, so only when the support and the
   // violators fit in n rows: past n (p > n), most of them end at 0 and the set is mostly
   // shrunk coordinates (text 20000x50000 /1000 without intercept: 143 -> 111 epochs to tol 1e-8,
-  // each dearer, x0.91 paired; dense 500x5000 /100 77 -> 87 epochs). Within n, without an
-  // intercept (ab.py, 5 rounds, time to 1e-6): text 100000x10000 /1000 x1.05 (38 -> 30 epochs;
-  // 46 -> 35 to tol 1e-8, x1.11 paired) and /100 x1.08 (17 -> 14), text 20000x50000 /100 x1.11
-  // (47 -> 27); the other L1-logistic cells without intercept keep their epochs.
+  // each dearer, x0.91 paired; dense 500x5000 /100 77 -> 87 and /1000 110 -> 114 epochs to tol
+  // 1e-6). Within n, without an intercept (ab.py, 5 rounds, time to 1e-6): text 100000x10000
+  // /1000 x1.05 (38 -> 30 epochs; 46 -> 35 to tol 1e-8, x1.11 paired) and /100 x1.08 (17 -> 14),
+  // text 20000x50000 /100 x1.11 (47 -> 27); the other L1-logistic cells without intercept keep
+  // their epochs.
   bool takes_settled_violators(Index count) const { return options_.fit_intercept || count <= X_.rows(); }
 
   // Prox-Newton steps on the working set until its criterion is <= tol. raw_gradient_ must be
