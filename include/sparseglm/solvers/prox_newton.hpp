@@ -451,10 +451,10 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // of w + d (support_newton.hpp's OrthantNewton, cut where a coordinate reaches 0 first) is its
   // exact minimiser there, O(nnz(X_B) + |B|^3). The epochs still visit these coordinates: CD
   // alone on the others, with a block step after every epoch, saves two passes over X_B per
-  // epoch, but L1-logistic /1000 without intercept took 143 -> 166 epochs to tol 1e-8 on text
-  // 20000x50000 (x0.73; its models stalled where the block's step was cut at 0) while text
-  // 100000x10000 took 30 -> 25 to tol 5.9e-7 (x1.18); only after uncut block steps, both took
-  // more epochs (209 and 47 to tol 1e-8). Where CD does not crawl on the
+  // epoch, but on the L1-logistic /1000 cells without intercept (ab.py --paired, 4 rounds, time
+  // to 1e-6) text 20000x50000 ran x0.81 (129 -> 162 epochs; its models stalled where the block's
+  // step was cut at 0) while text 100000x10000 ran x1.22 (30 -> 25); only after uncut block
+  // steps, both took more epochs (209 and 47 to tol 1e-8). Where CD does not crawl on the
   // heavy columns (HeavyColumns::crawls, judged at the model's first block step), the model
   // takes none. Returns the block's largest violation before the step.
   Scalar heavy_block_step(const std::vector<Index>& working_set) {
