@@ -628,7 +628,12 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // Keeps Anderson's proposal for (d, beta) if it lowers the model, each penalised w_j + d_j
   // kept in its orthant (anderson.hpp). Its X_W d is rebuilt from the change of each coordinate.
   // An affine combination keeps dQ/dbeta = 0, and so does clipping d_j when beta moves with it
-  // along (1, -c_j), as the epochs' updates do.
+  // along (1, -c_j), as the epochs' updates do. Proposals after every epoch from the last 5 (a
+  // sliding window: pairs of an epoch's start and end, with X_W d kept per iterate so that a
+  // proposal needs no pass over X but for its clipped coordinates) were all accepted late in the
+  // text L1-logistic /1000 fits without intercept: 129 -> 112 epochs to tol 5.9e-8 on 20000x50000,
+  // 30 -> 29 on 100000x10000; but their O(5 (n + |support|)) work per epoch cost as much as the
+  // epochs saved (ab.py --paired, 6 rounds: x0.94 and x0.97).
   void extrapolate_model(const std::vector<Index>& working_set) {
     const Index size = Index(working_set.size());
     stacked_.head(size) = direction_;
