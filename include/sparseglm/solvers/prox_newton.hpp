@@ -21,13 +21,12 @@
 //     columns stay sparse). The model is solved to a fraction of the working set's criterion
 //     (10 times smaller after a step that did not lower the criterion from a model done in one
 //     epoch: solve_inner_problem), but not below a fraction of options.tol (tol_share), with
-//     Anderson extrapolation of (d, beta) between epochs
-//     (anderson.hpp), and its epochs skip the coordinates that stay at 0 (shrinking,
-//     solve_model). Without an intercept, on columns that share a large weighted mean, each
-//     epoch ends with an exact step along the mean direction (mean_direction_step); on sparse
-//     designs, also with a Newton step on the stop-word columns when they hold most of the
-//     violation (heavy_block_step), and the moves of coordinates whose model is nearly flat are
-//     bounded before the line search (bound_untrusted_moves). CD starts
+//     Anderson extrapolation of (d, beta) between epochs (anderson.hpp), and its epochs skip the
+//     coordinates that stay at 0 (shrinking, solve_model). Without an intercept, on columns that
+//     share a large weighted mean, each epoch ends with an exact step along the mean direction
+//     (mean_direction_step); on sparse designs, also with a Newton step on the stop-word columns
+//     when they hold most of the violation (heavy_block_step), and the moves of coordinates whose
+//     model is nearly flat are bounded before the line search (bound_untrusted_moves). CD starts
 //     from d = 0, or, after a step that the line search shortened to t, from the rest
 //     (1 - t) d of the last direction when the new model is lower there (start_direction).
 //  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests (secant
