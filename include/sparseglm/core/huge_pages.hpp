@@ -169,7 +169,7 @@ class HugePageArray {
     if (huge) bytes = (bytes + huge_page_bytes - 1) & ~(huge_page_bytes - 1);
     RawBuffer buffer = bytes >= KeptBuffers::min_bytes ? KeptBuffers::take(bytes) : RawBuffer{};
     if (buffer.data == nullptr) buffer = RawBuffer::allocate(bytes, huge);
-    data_ = std::unique_ptr<T, Free>(static_cast<T*>(buffer.data), Free{buffer});
+    data_ = std::unique_ptr<T, Free>(static_cast<T*>(buffer.data), Free{buffer.bytes, buffer.huge});
   }
 
   T* data() noexcept { return data_.get(); }
@@ -177,10 +177,12 @@ class HugePageArray {
   std::size_t size() const noexcept { return size_; }
 
  private:
-  struct Free {
-    RawBuffer buffer;
-    void operator()(T*) const noexcept {
-      if (buffer.bytes >= KeptBuffers::min_bytes)
+  struct Free {  // the buffer's size and alignment (RawBuffer); its address is the pointer's
+    std::size_t bytes = 0;
+    bool huge = false;
+    void operator()(T* data) const noexcept {
+      const RawBuffer buffer{data, bytes, huge};
+      if (bytes >= KeptBuffers::min_bytes)
         KeptBuffers::give(buffer);
       else
         buffer.release();
