@@ -132,12 +132,10 @@ class OrthantNewton {
   //   P'(t) = gradient^T delta + t delta^T H_F delta + sum_k delta_k g_k'(values_k + t delta_k)
   // is linear on each piece and jumps up at each 0 crossed (by 2 alpha_k |delta_k| for L1): the
   // minimiser is where it first turns >= 0, at a crossing or inside a piece. H_F delta is
-  // rhs - (diag(g'') + mu I) delta. Where one coordinate alone stops the step at its first 0 (each step
-  // that changes the signs moving one coordinate), the supports of near-interpolating fits
-  // (p > n, no intercept, at alpha_max / 1000) changed by one feature per step, hundreds of
-  // steps; here a step crosses every 0 that lowers P. Each g_k' and g_k'' is taken at its
-  // piece's middle: exact on quadratic pieces; for other penalties the callers' check that P
-  // decreases judges the step. O(|S|) per piece crossed.
+  // rhs - (diag(g'') + mu I) delta. A step may so cross every 0 that lowers P, where first_zero
+  // changes one sign per step. Each g_k' and g_k'' is taken at its piece's middle: exact on
+  // quadratic pieces; for other penalties the callers' check that P decreases judges the step.
+  // O(|S|) per piece crossed.
   template <class PenaltyType>
   Scalar minimise_along(const PenaltyType& penalty, const std::vector<Index>& features,
                         const Vector<Scalar>& values, const Vector<Scalar>& gradient) {
@@ -185,8 +183,8 @@ template <class Scalar>
 class SupportNewton {
  public:
   static constexpr Index max_support = 4096;  // as GramCD's working sets: 128 MiB in double
-  // Steps in a row while a step stops at a 0 (length < 1): each drops the features it sets to 0,
-  // and the next one goes on from there on the smaller support.
+  // Steps in a row while a step stops short of its Newton point (length < 1): the next one
+  // starts from the support and signs it left.
   static constexpr int max_rounds = 16;
 
   /// The support of w within the working set: its non-zero and its unpenalised features.
