@@ -187,7 +187,10 @@ TEST_CASE("support Newton: a singular support (more features than rows) gets a d
   REQUIRE(newton.find_support(penalty, all_features(50), w).size() == 50);
   REQUIRE(newton.step(design, problem.y, penalty, false, w, b, Xw));
   CHECK(newton.damped());
-  CHECK(ref::objective(problem.X, problem.y, ref::Loss::quadratic, ref::Penalty::l1(alpha), w, 0) < before);
+  const double after =
+      ref::objective(problem.X, problem.y, ref::Loss::quadratic, ref::Penalty::l1(alpha), w, 0);
+  CHECK(after < before);
+  CHECK(newton.decrease() == Approx(before - after).epsilon(1e-9));
   CHECK(count_nonzero(w) < 50);  // the step stopped on 0s
   CHECK(relative_max_difference(Xw, Eigen::VectorXd(problem.X * w)) <= 1e-12);
 }

@@ -491,15 +491,14 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
           epochs_cost -= step_cost;
         }
         const bool stepped = newton_.step(X_, y_, penalty_, options_.fit_intercept, w_, b_, Xw_);
-        const Scalar after = stepped ? objective() : current;
+        const Scalar decrease = stepped ? newton_.decrease() : Scalar(0);
         if (options_.verbosity >= 2)
           log() << "    Newton step on a support of " << support.size() << " features: "
                 << (stepped ? "objective " + std::to_string(double(current)) + " -> " +
-                                  std::to_string(double(after))
+                                  std::to_string(double(current - decrease))
                             : std::string("not taken"))
                 << '\n';
-        const Scalar decrease = current - after;
-        current = after;
+        current -= decrease;
         if (!stepped) break;
         moved = true;
         if (newton_.length() == Scalar(1)) {

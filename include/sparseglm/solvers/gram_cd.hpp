@@ -161,11 +161,12 @@ class GramCD {
   // cut short is followed by one on the support and signs it leaves, up to
   // SupportNewton::max_rounds, each charged to the next epochs (epochs_cost goes below 0), unless
   // one lands on its orthant's minimiser. (AndersonCD::try_newton_step also stops rounds that
-  // lower P slower than the epochs: there each round forms X~_S^T X~_S.) On supports of more features than
-  // rows (Q_SS singular, OrthantNewton::damped) a first step only removes a feature along Q_SS's null space,
-  // and without the next the epochs put it back (30 x 60 raw-level Lasso at alpha_max / 1000, y centred, no
-  // intercept: hundreds of damped steps of length 6e-7, and no convergence in 50 outer iterations; with the
-  // rounds, 473 to 639 epochs). Resets epochs_cost when it tries.
+  // lower P slower than the epochs: there each round forms X~_S^T X~_S.) On supports of more
+  // features than rows (Q_SS singular, OrthantNewton::damped) a first step only removes a feature
+  // along Q_SS's null space, and without the next the epochs put it back (30 x 60 raw-level Lasso
+  // at alpha_max / 1000, y centred, no intercept: hundreds of damped steps of length 6e-7, and no
+  // convergence in 50 outer iterations; with the rounds, 473 to 639 epochs). Resets epochs_cost
+  // when it tries.
   template <class PenaltyType>
   bool try_newton_step(const PenaltyType& penalty, const std::vector<Index>& working_set, Vector<Scalar>& w,
                        double& epochs_cost) {

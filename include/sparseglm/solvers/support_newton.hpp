@@ -201,6 +201,8 @@ class SupportNewton {
   Scalar length() const { return orthant_.length(); }
   /// Whether the last step's X~_S^T X~_S was singular (OrthantNewton::damped).
   bool damped() const { return orthant_.damped(); }
+  /// How much the last step that was taken lowered P.
+  Scalar decrease() const { return decrease_; }
 
   /// One step on the support that find_support found last. Xw is the prediction (intercept
   /// included). Moves w, b and Xw and returns true when P decreases; else leaves them.
@@ -248,6 +250,7 @@ class SupportNewton {
       magnitude += before;
     }
     if (!(change < -Scalar(100) * std::numeric_limits<Scalar>::epsilon() * magnitude)) return false;
+    decrease_ = -change;
     for (Index k = 0; k < size; ++k) w[support_[std::size_t(k)]] = moved[k];
     b += b_change;
     Xw.swap(trial_Xw_);
@@ -259,6 +262,7 @@ class SupportNewton {
   std::vector<Index> support_;
   Vector<Scalar> residual_, means_, values_, gradient_, trial_Xw_;
   Matrix<Scalar> hessian_;
+  Scalar decrease_ = 0;  // decrease()
 };
 
 }  // namespace sparseglm::detail
