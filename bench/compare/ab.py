@@ -63,7 +63,7 @@ def cached_svmlight_specs(cache):
     specs = []
     for name in sorted(os.listdir(cache)) if os.path.isdir(cache) else []:
         meta_path = os.path.join(cache, name, "meta.json")
-        if name in problems.GENERATED or not os.path.exists(meta_path):
+        if name in problems.NAMED or not os.path.exists(meta_path):
             continue
         with open(meta_path) as file:
             source = json.load(file).get("identity", {}).get("file")
@@ -75,7 +75,7 @@ def cached_svmlight_specs(cache):
 def find_cell(key, cache):
     """The cell of run.py's full benchmark, of --quick or of a cached svmlight file with this key,
     settled on its cached problem."""
-    for spec in [*problems.GENERATED.values(), problems.QUICK, *cached_svmlight_specs(cache)]:
+    for spec in [*problems.NAMED.values(), problems.QUICK, *cached_svmlight_specs(cache)]:
         if not key.startswith(spec.name + "-"):
             continue
         root = os.path.join(cache, spec.name)

@@ -18,6 +18,11 @@ Generated designs (issue "Be the fastest"):
     values are tf-idf, (1 + log tf) * (log(n / (1 + df)) + 1), and rows are L2-normalised; the
     number of draws is adjusted (deterministically) until the stored entries are within 1% of
     the target.
+Opt-in generated designs (run.py --problems NAME; not in the default four):
+  * one-hot: categorical variables of `levels` levels each, drawn uniformly and encoded with every
+    level kept (a 1 in each variable's block of columns per row, as a one-hot encoder does by
+    default): without an intercept each block sums to the all-ones vector, so the columns of any
+    two variables are exactly collinear, the case where cyclic CD on a model crawls.
 Targets: true coefficients with 1% non-zeros (at least one), N(0, 1) values; regression y = Xw +
 noise at SNR 3 (||Xw|| / ||noise||), then centred and scaled to unit RMS (glmnet rescales y by its
 standard deviation internally, which changes its ElasticNet unless that is 1); classification
@@ -47,6 +52,7 @@ class GeneratedSpec:
     p: int
     nnz: int = 0  # text designs: target number of stored entries
     seed: int = 0
+    levels: int = 0  # one-hot designs: levels of each categorical variable (p / levels variables)
 
     @property
     def tasks(self):
@@ -73,6 +79,11 @@ GENERATED = {
     )
 }
 QUICK = GeneratedSpec("quick-dense-100x300", "dense", 100, 300, seed=5)
+OPT_IN = {
+    spec.name: spec
+    for spec in (GeneratedSpec("onehot-20000x1000", "onehot", 20000, 1000, levels=25, seed=6),)
+}
+NAMED = {**GENERATED, **OPT_IN}  # what --problems NAME accepts
 
 
 def dense_toeplitz_design(rng, n, p, rho=0.6):
@@ -113,6 +124,15 @@ def text_like_design(rng, n, p, nnz):
     return sp.csc_matrix(tfidf)
 
 
+def one_hot_design(rng, n, p, levels):
+    """p / levels categorical variables, each row's level of each drawn uniformly, one-hot encoded
+    with every level kept (values 1), as CSC."""
+    variables = p // levels
+    columns = np.arange(variables) * levels + rng.integers(0, levels, size=(n, variables))
+    indptr = np.arange(0, n * variables + 1, variables)
+    return sp.csc_matrix(sp.csr_matrix((np.ones(n * variables), columns.ravel(), indptr), shape=(n, p)))
+
+
 def true_coefficients(rng, p):
     w = np.zeros(p)
     support = rng.choice(p, size=max(1, p // 100), replace=False)
@@ -143,6 +163,8 @@ def generate(spec):
     rng = np.random.default_rng(spec.seed)
     if spec.kind == "dense":
         X = dense_toeplitz_design(rng, spec.n, spec.p)
+    elif spec.kind == "onehot":
+        X = one_hot_design(rng, spec.n, spec.p, spec.levels)
     else:
         X = text_like_design(rng, spec.n, spec.p, spec.nnz)
     w = true_coefficients(rng, spec.p)

@@ -38,12 +38,14 @@ TARGETS = (1e-4, 1e-6, 1e-8)
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="run.py", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Problems: " + ", ".join(problems.GENERATED) + f"; --quick: {problems.QUICK.name}.")
+        epilog="Problems: " + ", ".join(problems.GENERATED) + "; opt-in: " + ", ".join(problems.OPT_IN) +
+        f"; --quick: {problems.QUICK.name}.")
     parser.add_argument("--quick", action="store_true",
                         help="one tiny dense problem, alpha_max/100, with and without intercept, and a 10-alpha "
                              "path; small budgets")
-    parser.add_argument("--problems", nargs="*", choices=sorted(problems.GENERATED), metavar="NAME",
-                        help="generated problems to run (default: all four; none, with --svmlight: only the files)")
+    parser.add_argument("--problems", nargs="*", choices=sorted(problems.NAMED), metavar="NAME",
+                        help="generated problems to run (default: the four of the issue, not the opt-in ones; "
+                             "none, with --svmlight: only the files)")
     parser.add_argument("--svmlight", nargs="+", default=[], metavar="FILE",
                         help="svmlight files to add (binary labels: logreg; otherwise lasso and enet, y centred "
                              "and scaled to unit RMS)")
@@ -91,7 +93,7 @@ def parse_args(argv):
     if any(k <= 1 for k in args.ratios) or args.path_alphas < 2 or args.budget <= 0:
         parser.error("--ratios must be > 1, --path-alphas >= 2, --budget > 0")
     generated = problems.GENERATED if args.problems is None else args.problems
-    specs = [problems.QUICK] if quick else [problems.GENERATED[name] for name in generated]
+    specs = [problems.QUICK] if quick else [problems.NAMED[name] for name in generated]
     specs += [problems.SvmlightSpec(os.path.splitext(os.path.basename(path))[0], path) for path in args.svmlight]
     if not specs:
         parser.error("no problem to run: --problems without names needs --svmlight FILE")
