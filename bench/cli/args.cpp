@@ -285,10 +285,43 @@ Errors: one line on stderr starting with "sparseglm-bench: ", exit status 2.
 )";
 }
 
+namespace {
+
+// The x86 instruction sets the compiler targets, from its predefined macros: Eigen's
+// SimdInstructionSetsInUse() names FMA and AVX2 only together with AVX512 (an AVX2 + FMA build
+// reads "AVX SSE, ..."). Other architectures: Eigen's own list.
+std::string simd_instruction_sets() {
+  std::vector<std::string> sets;
+#ifdef __AVX512F__
+  sets.emplace_back("AVX512F");
+#endif
+#ifdef __FMA__
+  sets.emplace_back("FMA");
+#endif
+#ifdef __AVX2__
+  sets.emplace_back("AVX2");
+#endif
+#ifdef __AVX__
+  sets.emplace_back("AVX");
+#endif
+#ifdef __SSE4_2__
+  sets.emplace_back("SSE4.2");
+#endif
+#ifdef __SSE2__
+  sets.emplace_back("SSE2");
+#endif
+  if (sets.empty()) return Eigen::SimdInstructionSetsInUse();
+  std::string joined = sets.front();
+  for (std::size_t k = 1; k < sets.size(); ++k) joined += ", " + sets[k];
+  return joined;
+}
+
+}  // namespace
+
 std::string build_description() {
   return "sparseglm-bench: Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
          std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) + "; SIMD " +
-         Eigen::SimdInstructionSetsInUse() + "; compiler " + __VERSION__;
+         simd_instruction_sets() + "; compiler " + __VERSION__;
 }
 
 }  // namespace sparseglm_bench
