@@ -10,6 +10,7 @@
 //   correlated_design(n, p, rho, seed)   Gaussian rows with Toeplitz correlation rho^|j-k|,
 //                                        built as an AR(1) recursion across the columns
 //   sparse_design(n, p, density, seed)   each entry non-zero with probability `density`
+//   one_hot_design(n, v, levels, seed)   v categorical variables one-hot encoded, all levels kept
 //   sparse_coef(p, k, seed)              k non-zeros, evenly spread, magnitudes in [1, 2]
 //   regression_target(X, w, ...)         y = Xw + intercept + noise * N(0, 1)
 //   logistic_labels(X, w, ...)           y_i = +1 with probability sigma(x_i^T w + b), else -1
@@ -100,6 +101,17 @@ inline Eigen::MatrixXd text_like_design(Index n, Index p, std::uint64_t seed, do
     for (Index i = 0; i < n; ++i)
       if (rng.uniform() < density) X(i, j) = 0.5 + rng.uniform();
   }
+  return X;
+}
+
+/// `variables` categorical variables of `levels` levels each, every row's level drawn uniformly,
+/// one-hot encoded with every level kept: columns v * levels to (v + 1) * levels - 1 hold variable
+/// v, and each block of columns sums to the ones vector.
+inline Eigen::MatrixXd one_hot_design(Index n, Index variables, Index levels, std::uint64_t seed) {
+  Rng rng(seed);
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, variables * levels);
+  for (Index i = 0; i < n; ++i)
+    for (Index v = 0; v < variables; ++v) X(i, v * levels + Index(rng.next() % std::uint64_t(levels))) = 1;
   return X;
 }
 

@@ -22,8 +22,9 @@
 //     (10 times smaller after a step that did not lower the criterion from a model done in one
 //     epoch: solve_inner_problem), but not below a fraction of options.tol (tol_share), with
 //     Anderson extrapolation of (d, beta) between epochs (anderson.hpp), and its epochs skip the
-//     coordinates that stay at 0 (shrinking, solve_model). Without an intercept, on columns that
-//     share a large weighted mean, each epoch ends with an exact step along the mean direction
+//     coordinates that stay at 0 (shrinking, solve_model); their order is cyclic, or random after a
+//     model stalled (coordinate_order.hpp). Without an intercept, on columns that share a large
+//     weighted mean, each epoch ends with an exact step along the mean direction
 //     (mean_direction_step); on sparse designs, also with a Newton step on the stop-word columns
 //     when they hold most of the violation (heavy_block_step), and the moves of coordinates whose
 //     model is nearly flat are bounded before the line search (bound_untrusted_moves). CD starts
@@ -68,6 +69,7 @@
 #include "sparseglm/solvers/anderson.hpp"
 #include "sparseglm/solvers/anderson_cd.hpp"
 #include "sparseglm/solvers/coordinate_constants.hpp"
+#include "sparseglm/solvers/coordinate_order.hpp"
 #include "sparseglm/solvers/heavy_columns.hpp"
 #include "sparseglm/solvers/options.hpp"
 #include "sparseglm/solvers/progress.hpp"
@@ -344,7 +346,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // epochs; once the others meet tol, an epoch over all coordinates decides (and shrinks again).
   // Most of a large working set stays at 0, and those coordinates cost as much per epoch as the
   // moving ones. A shrunk coordinate stays at 0, where the proposals keep it (anderson.hpp), so
-  // extrapolation goes on across shrinking.
+  // extrapolation goes on across shrinking. A model that stalls switches the order of the next
+  // models' epochs between cyclic and random (coordinate_order.hpp).
   int solve_model(const std::vector<Index>& working_set, Scalar tol) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
@@ -366,6 +369,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     int epochs = 0;
     std::size_t visited = 0, visits = 0;
     Scalar violation = 0;
+    const bool shuffled = order_.shuffled();
     while (epochs < max_model_epochs && epochs_ < options_.max_epochs) {
       ++epochs;
       ++epochs_;
@@ -386,15 +390,16 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       if (violation <= tol) {
         activate_all();
       } else if (progress.stalled_after(violation)) {
+        order_.switch_after_stall();
         break;
       }
       margin = shrink_margin(violation);
       extrapolate_model(working_set);
     }
     if (options_.verbosity >= 2) {
-      log() << "      model: " << epochs << " epochs" << (mean_steps ? " with mean-direction steps" : "")
-            << ", " << visits << " visits of " << movable << " coordinates, violation " << violation
-            << ", last epoch " << visited << " visits";
+      log() << "      model: " << epochs << " epochs" << (shuffled ? " in random order" : "")
+            << (mean_steps ? " with mean-direction steps" : "") << ", " << visits << " visits of " << movable
+            << " coordinates, violation " << violation << ", last epoch " << visited << " visits";
       if (!heavy_.empty())
         log() << ", " << heavy_block_steps_ << " heavy-block steps on " << heavy_.positions().size()
               << " columns";
@@ -617,11 +622,13 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     }
   }
 
-  // The working set's positions with a non-zero model curvature (the others cannot move).
+  // The working set's positions with a non-zero model curvature (the others cannot move), in the
+  // order of the next epochs (coordinate_order.hpp).
   void activate_all() {
     active_.clear();
     for (Index k = 0; k < curvature_.size(); ++k)
       if (curvature_[k] != Scalar(0)) active_.push_back(k);
+    order_.arrange(active_);
   }
 
   // Keeps Anderson's proposal for (d, beta) if it lowers the model, each penalised w_j + d_j
@@ -795,7 +802,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Vector<Scalar> trial_Xw_;
   Vector<Scalar> trial_gradient_;
   Vector<Scalar> trial_w_;
-  std::vector<Index> active_;  // the positions that model epochs visit
+  std::vector<Index> active_;  // the positions that model epochs visit, in their order
+  CoordinateOrder order_;      // cyclic or random, switched at each stalled model
 };
 
 }  // namespace sparseglm::detail
