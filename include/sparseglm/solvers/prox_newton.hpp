@@ -22,14 +22,15 @@
 //     (10 times smaller after a step that did not lower the criterion from a model done in one
 //     epoch: solve_inner_problem), but not below a fraction of options.tol (tol_share), with
 //     Anderson extrapolation of (d, beta) between epochs (anderson.hpp), and its epochs skip the
-//     coordinates that stay at 0 (shrinking, solve_model); their order is cyclic, or random after a
-//     model stalled (coordinate_order.hpp). Without an intercept, on columns that share a large
-//     weighted mean, each epoch ends with an exact step along the mean direction
-//     (mean_direction_step); on sparse designs, also with a Newton step on the stop-word columns
-//     when they hold most of the violation (heavy_block_step), and the moves of coordinates whose
-//     model is nearly flat are bounded before the line search (bound_untrusted_moves). CD starts
-//     from d = 0, or, after a step that the line search shortened to t, from the rest
-//     (1 - t) d of the last direction when the new model is lower there (start_direction).
+//     coordinates that stay at 0 (shrinking, solve_model); their order is cyclic, or, in models
+//     without drift steps, random after such a model stalled (coordinate_order.hpp). Without an
+//     intercept, on columns that share a large weighted mean, each epoch ends with an exact step
+//     along the mean direction (mean_direction_step); on sparse designs, also with a Newton step
+//     on the stop-word columns when they hold most of the violation (heavy_block_step), and the
+//     moves of coordinates whose model is nearly flat are bounded before the line search
+//     (bound_untrusted_moves). CD starts from d = 0, or, after a step that the line search
+//     shortened to t, from the rest (1 - t) d of the last direction when the new model is lower
+//     there (start_direction).
 //  2. Step: backtrack t = 1, 1/2, ... to the first t that passes one of these tests (secant
 //     steps on t -> D(t) / t instead of halvings: text 20000x50000 L1-logistic /1000 without
 //     intercept 206 -> 293 epochs; where u is huge that quotient stays positive down to
@@ -346,15 +347,14 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   // epochs; once the others meet tol, an epoch over all coordinates decides (and shrinks again).
   // Most of a large working set stays at 0, and those coordinates cost as much per epoch as the
   // moving ones. A shrunk coordinate stays at 0, where the proposals keep it (anderson.hpp), so
-  // extrapolation goes on across shrinking. A model that stalls switches the order of the next
-  // models' epochs between cyclic and random (coordinate_order.hpp).
+  // extrapolation goes on across shrinking. A model without drift steps that stalls switches the
+  // order of the next such models' epochs between cyclic and random (coordinate_order.hpp).
   int solve_model(const std::vector<Index>& working_set, Scalar tol) {
     const Index size = Index(working_set.size());
     stacked_.resize(size + 1);
     stacked_extrapolated_.resize(size + 1);
     anderson_.reset(size + 1, options_.anderson_memory);
     ProgressMonitor<Scalar> progress(10);  // the model's violation at its rounding floor
-    activate_all();
     if (tempers_uncentred_models())
       heavy_.select(X_, working_set, curvature_);
     else
@@ -363,13 +363,17 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     const bool mean_steps = prepare_mean_direction(working_set);
     // A mean-direction step already ends each epoch; without derivatives_1d there is no step.
     const bool drift_steps = HasDerivatives1d<PenaltyType, Scalar> && !mean_steps;
+    // Models with drift steps keep the ascending order: with a random order, a nearly separable
+    // fit without Anderson stopped converging (coordinate_order.hpp).
+    reorders_ = !drift_steps;
+    activate_all();
     last_epoch_move_.resize(0);
     const std::size_t movable = active_.size();
     Scalar margin = std::numeric_limits<Scalar>::infinity();  // nothing shrinks in the first epoch
     int epochs = 0;
     std::size_t visited = 0, visits = 0;
     Scalar violation = 0;
-    const bool shuffled = order_.shuffled();
+    const bool shuffled = reorders_ && order_.shuffled();
     while (epochs < max_model_epochs && epochs_ < options_.max_epochs) {
       ++epochs;
       ++epochs_;
@@ -390,7 +394,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       if (violation <= tol) {
         activate_all();
       } else if (progress.stalled_after(violation)) {
-        order_.switch_after_stall();
+        if (reorders_) order_.switch_after_stall();
         break;
       }
       margin = shrink_margin(violation);
@@ -628,7 +632,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     active_.clear();
     for (Index k = 0; k < curvature_.size(); ++k)
       if (curvature_[k] != Scalar(0)) active_.push_back(k);
-    order_.arrange(active_);
+    if (reorders_) order_.arrange(active_);
   }
 
   // Keeps Anderson's proposal for (d, beta) if it lowers the model, each penalised w_j + d_j
@@ -804,6 +808,7 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Vector<Scalar> trial_w_;
   std::vector<Index> active_;  // the positions that model epochs visit, in their order
   CoordinateOrder order_;      // cyclic or random, switched at each stalled model
+  bool reorders_ = true;       // whether the current model follows order_ (no drift steps)
 };
 
 }  // namespace sparseglm::detail
