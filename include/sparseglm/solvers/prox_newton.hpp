@@ -365,15 +365,15 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     const bool drift_steps = HasDerivatives1d<PenaltyType, Scalar> && !mean_steps;
     // Models with drift steps keep the ascending order: with a random order, a nearly separable
     // fit without Anderson stopped converging (coordinate_order.hpp).
-    reorders_ = !drift_steps;
-    activate_all();
+    const bool reorders = !drift_steps;
+    activate_all(reorders);
     last_epoch_move_.resize(0);
     const std::size_t movable = active_.size();
     Scalar margin = std::numeric_limits<Scalar>::infinity();  // nothing shrinks in the first epoch
     int epochs = 0;
     std::size_t visited = 0, visits = 0;
     Scalar violation = 0;
-    const bool shuffled = reorders_ && order_.shuffled();
+    const bool shuffled = reorders && order_.shuffled();
     while (epochs < max_model_epochs && epochs_ < options_.max_epochs) {
       ++epochs;
       ++epochs_;
@@ -392,9 +392,9 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       if (drift_steps) drift_step(working_set);
       if (violation <= tol && visited == movable) break;
       if (violation <= tol) {
-        activate_all();
+        activate_all(reorders);
       } else if (progress.stalled_after(violation)) {
-        if (reorders_) order_.switch_after_stall();
+        if (reorders) order_.switch_after_stall();
         break;
       }
       margin = shrink_margin(violation);
@@ -626,13 +626,13 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
     }
   }
 
-  // The working set's positions with a non-zero model curvature (the others cannot move), in the
-  // order of the next epochs (coordinate_order.hpp).
-  void activate_all() {
+  // The working set's positions with a non-zero model curvature (the others cannot move), in
+  // order_'s order if `reorders`, else ascending (coordinate_order.hpp).
+  void activate_all(bool reorders) {
     active_.clear();
     for (Index k = 0; k < curvature_.size(); ++k)
       if (curvature_[k] != Scalar(0)) active_.push_back(k);
-    if (reorders_) order_.arrange(active_);
+    if (reorders) order_.arrange(active_);
   }
 
   // Keeps Anderson's proposal for (d, beta) if it lowers the model, each penalised w_j + d_j
@@ -808,7 +808,6 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
   Vector<Scalar> trial_w_;
   std::vector<Index> active_;  // the positions that model epochs visit, in their order
   CoordinateOrder order_;      // cyclic or random, switched at each stalled model
-  bool reorders_ = true;       // whether the current model follows order_ (no drift steps)
 };
 
 }  // namespace sparseglm::detail
