@@ -307,6 +307,21 @@ std::vector<std::pair<long, long>> epochs_around_shortened_steps(const std::stri
   return pairs;
 }
 
+// The verbose log of an L1-logistic fit at alpha_max / 100 to tol 1e-10 on X_sparse, certified.
+std::string certified_fit_log(const Problem<double>& problem, bool intercept) {
+  const ref::Penalty penalty = ref::Penalty::l1(0.01 * logistic_alpha_max(problem.X, problem.y, intercept));
+  std::ostringstream log;
+  SolverOptions options = options_with(1e-10, intercept);
+  options.verbosity = 2;
+  options.log = &log;
+  const auto result = sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
+                                       sparseglm::penalties::L1(penalty.alpha), options);
+  REQUIRE(result.converged());
+  CHECK(certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, result.intercept, intercept)
+            .kkt.violation <= 1e-10);
+  return log.str();
+}
+
 TEST_CASE("prox_newton: after a shortened step the next model starts from the rest of the direction",
           "[prox_newton][line_search]") {
   // After a step of length t the next model's minimiser is near (1 - t) d; started there, its CD
@@ -318,20 +333,9 @@ TEST_CASE("prox_newton: after a shortened step the next model starts from the re
     for (const bool intercept : {false, true}) {
       ProblemSpec spec = logistic_spec(DesignKind::sparse, seed, 200, 1500);
       spec.density = 0.05;
-      const auto problem = make_problem<double>(spec);
-      const ref::Penalty penalty =
-          ref::Penalty::l1(0.01 * logistic_alpha_max(problem.X, problem.y, intercept));
-      std::ostringstream log;
-      SolverOptions options = options_with(1e-10, intercept);
-      options.verbosity = 2;
-      options.log = &log;
-      const auto result = sparseglm::solve(problem.X_sparse, problem.y, sparseglm::datafits::Logistic{},
-                                           sparseglm::penalties::L1(penalty.alpha), options);
       INFO("seed " << seed << (intercept ? ", intercept" : ", no intercept"));
-      REQUIRE(result.converged());
-      CHECK(certify(problem.X, problem.y, Loss::logistic, penalty, result.coef, result.intercept, intercept)
-                .kkt.violation <= 1e-10);
-      for (const auto& [epochs_before, epochs_after] : epochs_around_shortened_steps(log.str())) {
+      const std::string log = certified_fit_log(make_problem<double>(spec), intercept);
+      for (const auto& [epochs_before, epochs_after] : epochs_around_shortened_steps(log)) {
         before += epochs_before;
         after += epochs_after;
         ++shortened_steps;
@@ -340,6 +344,51 @@ TEST_CASE("prox_newton: after a shortened step the next model starts from the re
   CAPTURE(shortened_steps, before, after);
   REQUIRE(shortened_steps >= 20);
   CHECK(double(after) <= 0.6 * double(before));
+}
+
+// The shares of the last direction that the logged models started from, each with the length of
+// the step before it.
+std::vector<std::pair<double, double>> logged_restarts(const std::string& log) {
+  std::vector<std::pair<double, double>> restarts;
+  const std::string start_key = "model starts from ", step_key = "step length ";
+  for (std::size_t at = log.find(start_key); at != std::string::npos; at = log.find(start_key, at + 1))
+    restarts.emplace_back(std::stod(log.substr(at + start_key.size())),
+                          std::stod(log.substr(log.rfind(step_key, at) + step_key.size())));
+  return restarts;
+}
+
+TEST_CASE(
+    "prox_newton: on designs with n >= p, a model after a full step may start from a quarter of "
+    "the last one",
+    "[prox_newton][line_search]") {
+  // Elsewhere only a shortened step (length t) leaves a start, (1 - t) d. Every fit certified.
+  struct Case {
+    DesignKind design;
+    Index n, p;
+  };
+  for (const Case& c : {Case{DesignKind::sparse, 400, 100}, Case{DesignKind::correlated, 300, 60},
+                        Case{DesignKind::sparse, 100, 400}, Case{DesignKind::correlated, 60, 300}}) {
+    const bool tall = c.n >= c.p;
+    int after_full_steps = 0;
+    for (std::uint64_t seed = 1; seed <= 4; ++seed)
+      for (const bool intercept : {false, true}) {
+        INFO(c.n << " x " << c.p << ", seed " << seed << (intercept ? ", intercept" : ", no intercept"));
+        const std::string log =
+            certified_fit_log(make_problem<double>(logistic_spec(c.design, seed, c.n, c.p)), intercept);
+        for (const auto& [share, step_length] : logged_restarts(log)) {
+          CAPTURE(share, step_length);
+          if (step_length < 1.0) {
+            CHECK(share == Approx(1.0 - step_length));
+          } else {
+            CHECK(tall);
+            CHECK(share == 0.25);
+            ++after_full_steps;
+          }
+        }
+      }
+    INFO(c.n << " x " << c.p);
+    if (tall) CHECK(after_full_steps > 0);
+  }
 }
 
 TEST_CASE("prox_newton: nearly separable classes and unscaled columns give certified finite fits",
