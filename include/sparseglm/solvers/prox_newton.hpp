@@ -436,7 +436,8 @@ class ProxNewton : public WorkingSetSolver<ProxNewton<Design, DatafitType, Penal
       value_converged =
           stops_on_value && visited == movable && converges_within(epoch_decrease_, last_decrease, decrease);
       if (value_converged) {
-        if (reorders && violation > tol) order_.switch_after_stall();
+        // Such a model ends above its tolerance (the violation test above failed): a stall.
+        if (reorders) order_.switch_after_stall();
         break;
       }
       last_decrease = epoch_decrease_;
