@@ -1,6 +1,7 @@
 // The column reductions of the design views (core/design.hpp) against a long-double sum over
 // each column's entries: every column length around the one from which the sparse view splits
-// its sums (design.hpp, sum_over_column), sparse and dense alike.
+// its sums (design.hpp, sum_over_column), sparse and dense alike; and the sparse view's kernels
+// on the rows of SamplePairs against the same kernels on separate vectors.
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -52,6 +53,12 @@ TEST_CASE("design: column reductions equal a long-double reference for every col
     v[i] = normal(rng);
   }
   const Eigen::VectorXd ones = Eigen::VectorXd::Ones(n);
+  // The same vectors paired as in prox_newton.hpp: (g, h) and (h, v).
+  sparseglm::SamplePairs<double> gh(2, n), hv(2, n);
+  gh.row(0) = g.transpose();
+  gh.row(1) = h.transpose();
+  hv.row(0) = h.transpose();
+  hv.row(1) = v.transpose();
   const auto dense = sparseglm::make_design(X);
   const auto sparse = sparseglm::make_design(X_sparse);
 
@@ -92,5 +99,18 @@ TEST_CASE("design: column reductions equal a long-double reference for every col
       else
         check(dense);
     }
+    // On SamplePairs rows the sparse view adds the same terms in the same order: equal to the bit.
+    const auto dots = sparse.col_model_dots(j, g, h);
+    const auto paired_dots = sparse.col_model_dots(j, gh.row(0), gh.row(1));
+    CHECK(paired_dots.gradient == dots.gradient);
+    CHECK(paired_dots.weighted_sum == dots.weighted_sum);
+    CHECK(paired_dots.weighted_sq_norm == dots.weighted_sq_norm);
+    CHECK(sparse.col_weighted_dot(j, hv.row(0), hv.row(1)) == sparse.col_weighted_dot(j, h, v));
+    Eigen::VectorXd moved = v;
+    sparseglm::SamplePairs<double> moved_pairs = hv;
+    sparse.col_axpy(j, 0.7, moved);
+    sparse.col_axpy(j, 0.7, moved_pairs.row(1));
+    CHECK(moved_pairs.row(1).transpose() == moved);
+    CHECK(moved_pairs.row(0).transpose() == h);
   }
 }

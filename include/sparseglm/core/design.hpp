@@ -13,6 +13,8 @@
 //   col_model_dots(j, g, h)     (X_j^T g, X_j^T h, sum_i h_i X_ij^2) in one pass  (second-order
 //   col_weighted_dot(j, h, v)   sum_i h_i X_ij v_i             models, solvers/prox_newton.hpp)
 //   col_max_abs(j, v)           max |v_i| over the rows of column j's stored entries
+// (on sparse designs, col_axpy, col_model_dots and col_weighted_dot also take the rows of a
+// SamplePairs, two per-sample vectors stored as pairs, which they gather from one cache line)
 // and the O(n) kernels of centred coordinate descent (solvers/coordinate_constants.hpp):
 //   col_moments(j)                    (mean_j, ||X_j||^2, ||X_j - mean_j||^2), reading X_j once
 //   col_centered_axpy(j, a, m, v)     v += a * (X_j - m)
@@ -218,7 +220,8 @@ class SparseDesign {
   Scalar col_dot(Index j, const Vector<Scalar>& v) const {
     return sum_over_column<1>(j, [&](auto& sums, Index k) { sums[0] += values_[k] * v[inner_[k]]; })[0];
   }
-  void col_axpy(Index j, Scalar a, Vector<Scalar>& v) const {
+  template <class Target>  // Vector<Scalar>, or a row of SamplePairs<Scalar>
+  void col_axpy(Index j, Scalar a, Target&& v) const {
     for (Index k = outer_[j]; k < outer_[j + 1]; ++k) v[inner_[k]] += a * values_[k];
   }
   template <class RowFunction>
@@ -243,7 +246,8 @@ class SparseDesign {
     });
     return {sums[0], sums[1], sums[2]};
   }
-  ColumnModelDots<Scalar> col_model_dots(Index j, const Vector<Scalar>& g, const Vector<Scalar>& h) const {
+  template <class G, class H>  // Vector<Scalar>s, or the rows of a SamplePairs<Scalar>
+  ColumnModelDots<Scalar> col_model_dots(Index j, const G& g, const H& h) const {
     const auto sums = sum_over_column<3>(j, [&](auto& partial, Index k) {
       const Index i = inner_[k];
       const Scalar value = values_[k], weighted = h[i] * value;
@@ -253,7 +257,8 @@ class SparseDesign {
     });
     return {sums[0], sums[1], sums[2]};
   }
-  Scalar col_weighted_dot(Index j, const Vector<Scalar>& weights, const Vector<Scalar>& v) const {
+  template <class Weights, class V>  // Vector<Scalar>s, or the rows of a SamplePairs<Scalar>
+  Scalar col_weighted_dot(Index j, const Weights& weights, const V& v) const {
     return sum_over_column<1>(j, [&](auto& sums, Index k) {
       const Index i = inner_[k];
       sums[0] += values_[k] * weights[i] * v[i];
