@@ -1,12 +1,12 @@
 #pragma once
 // Storage for the large buffers that a fit writes for the first time: the row-major copy of a
 // sparse X and the covariance columns (covariance_gradient.hpp), the Gram cache (gram_cd.hpp), the
-// dense copy of X (fit_design.hpp), a path's coefficients (path.hpp). Fresh memory costs a page
-// fault per 4 KiB page at its first write: about 11 us each on the virtual machines of
-// bench/compare, where the 48 MiB of the text 100000x10000 Lasso path took 130 ms (its later fits,
-// reusing the memory the allocator kept, 80 ms in all), and glibc maps every allocation above
-// 32 MiB afresh, so the 40 MiB of the text 20000x50000 path's coefficients cost 110 ms in every
-// fit. Two remedies:
+// dense copy of X (fit_design.hpp), a path's coefficients (path.hpp), Anderson's iterates
+// (anderson.hpp). Fresh memory costs a page fault per 4 KiB page at its first write: about 11 us
+// each on the virtual machines of bench/compare, where the 48 MiB of the text 100000x10000 Lasso
+// path took 130 ms (its later fits, reusing the memory the allocator kept, 80 ms in all), and
+// glibc maps every allocation above 32 MiB afresh, so the 40 MiB of the text 20000x50000 path's
+// coefficients cost 110 ms in every fit. Two remedies:
 // - Transparent huge pages (2 MiB) cut the faults 512-fold where the kernel allows them (Linux,
 //   transparent_hugepage set to madvise or always): HugePageArray rounds a buffer of at least a
 //   quarter of a huge page up to whole huge pages, aligned to 2 MiB, so that all of it can be
