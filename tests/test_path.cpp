@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -202,6 +203,35 @@ TEST_CASE("path: sparse storage, float and no intercept", "[path]") {
   const auto single = make_problem<float>(spec);
   check_path(Loss::quadratic, Kind::l1, true, single.X, single, "dense float");
   check_path(Loss::quadratic, Kind::elastic_net, false, single.X_sparse, single, "sparse float");
+}
+
+TEST_CASE("alpha_max with an intercept keeps its digits when y is far from its mean", "[path]") {
+  // y = offset + k / 1024 (k integers) on 64 rows: its mean and y - mean are exact in double, so
+  // X^T (mean - y) / n is exact up to one product's rounding. A cold start with an intercept takes
+  // that gradient from X^T y and the column means while y's mean is at most its spread (offset 0);
+  // with offset 2^30 that form would cancel about 2^30 eps of it, and the product is taken.
+  const Index n = 64, p = 30;
+  std::mt19937 rng(405);
+  std::uniform_int_distribution<int> level(-2048, 2048);
+  std::uniform_real_distribution<double> entry(0.0, 1.0);
+  Eigen::MatrixXd X(n, p);
+  for (Index j = 0; j < p; ++j)
+    for (Index i = 0; i < n; ++i)
+      X(i, j) = entry(rng) < 0.3 ? entry(rng) : 0.0;  // non-negative: means far from 0
+  Eigen::VectorXd noise(n);
+  for (Index i = 0; i < n; ++i) noise[i] = level(rng) / 1024.0;
+  const Eigen::SparseMatrix<double> X_sparse = X.sparseView();
+  for (const double offset : {0.0, std::ldexp(1.0, 30)}) {
+    const Eigen::VectorXd y = noise.array() + offset;
+    const double expected =
+        (X.transpose() * (y.array() - y.mean()).matrix()).cwiseAbs().maxCoeff() / double(n);
+    const sparseglm::penalties::L1 unit(1);
+    CAPTURE(offset);
+    CHECK(relative_difference(sparseglm::alpha_max(X, y, sparseglm::datafits::Quadratic{}, unit), expected) <=
+          1e-12);
+    CHECK(relative_difference(sparseglm::alpha_max(X_sparse, y, sparseglm::datafits::Quadratic{}, unit),
+                              expected) <= 1e-12);
+  }
 }
 
 TEST_CASE("path: the columns follow the given alphas in any order", "[path]") {

@@ -69,3 +69,37 @@ TEST_CASE("select_working_set: the support, the unpenalised features, then the h
     CHECK(working_set == expected);
   }
 }
+
+TEMPLATE_TEST_CASE("kth_highest: the size-th highest value, across signs, zeros and binades", "[working_set]",
+                   float, double) {
+  // Values spread over many binades (log-uniform magnitudes, both signs), clustered ones that
+  // share a bucket (one binade), and +-0 and +-inf; checked against a full sort at every rank.
+  using Scalar = TestType;
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> exponent(-30.0, 10.0), unit(1.0, 2.0);
+  std::uniform_int_distribution<int> kind(0, 9);
+  for (const Eigen::Index p : {Eigen::Index(1), Eigen::Index(7), Eigen::Index(300)}) {
+    Eigen::Matrix<Scalar, Eigen::Dynamic, 1> values(p);
+    for (Eigen::Index j = 0; j < p; ++j) {
+      const int draw = kind(rng);
+      if (draw < 4) {
+        values[j] = Scalar(std::pow(10.0, exponent(rng)));
+      } else if (draw < 6) {
+        values[j] = Scalar(-std::pow(10.0, exponent(rng)));
+      } else if (draw < 8) {
+        values[j] = Scalar(unit(rng));  // one binade: one bucket, through nth_element
+      } else {
+        const Scalar special[] = {Scalar(0), -Scalar(0), std::numeric_limits<Scalar>::infinity(),
+                                  -std::numeric_limits<Scalar>::infinity()};
+        values[j] = special[draw == 8 ? j % 2 : 2 + j % 2];
+      }
+    }
+    std::vector<Scalar> sorted(values.data(), values.data() + p);
+    std::sort(sorted.begin(), sorted.end(), std::greater<Scalar>());
+    std::vector<Scalar> scratch;
+    for (Eigen::Index size = 1; size <= p; ++size) {
+      CAPTURE(p, size);
+      CHECK(sparseglm::detail::kth_highest(values, size, scratch) == sorted[std::size_t(size - 1)]);
+    }
+  }
+}

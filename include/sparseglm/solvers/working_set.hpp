@@ -7,10 +7,13 @@
 // index order, so that results are reproducible and memory is read in order.
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 #include <vector>
 
 #include "sparseglm/core/types.hpp"
@@ -24,11 +27,38 @@ inline Index working_set_size(Index p0, Index n_unpenalized, Index support_size,
                   std::min(growth * (support_size - n_unpenalized) + n_unpenalized, n_features));
 }
 
+// The size-th highest of `priority` (1 <= size <= p, no NaN). One pass counts the priorities by
+// sign and exponent (the top 12 bits of their IEEE representation, flipped so that they order
+// as the values do); nth_element then runs on the one bucket that holds the size-th alone, not
+// on all p (on every priority it took 5% of text 20000x50000 ElasticNet /1000, whose columns
+// hold 20 entries on average).
+template <class Scalar>
+Scalar kth_highest(const Vector<Scalar>& priority, Index size, std::vector<Scalar>& scratch) {
+  static_assert(sizeof(Scalar) == 4 || sizeof(Scalar) == 8, "IEEE single or double precision");
+  using Bits = std::conditional_t<sizeof(Scalar) == 8, std::uint64_t, std::uint32_t>;
+  constexpr int bucket_bits = 12;
+  constexpr Bits sign = Bits(1) << (8 * sizeof(Scalar) - 1);
+  const auto bucket = [](Scalar value) {
+    const Bits bits = std::bit_cast<Bits>(value);
+    return std::size_t(((bits & sign) ? ~bits : bits | sign) >> (8 * sizeof(Scalar) - bucket_bits));
+  };
+  std::vector<Index> counts(std::size_t(1) << bucket_bits, 0);
+  for (Index j = 0; j < priority.size(); ++j) ++counts[bucket(priority[j])];
+  std::size_t top = counts.size() - 1;  // the bucket of the size-th highest
+  Index above = 0;                      // priorities in the buckets above it
+  while (above + counts[top] < size) above += counts[top--];
+  scratch.clear();
+  for (Index j = 0; j < priority.size(); ++j)
+    if (bucket(priority[j]) == top) scratch.push_back(priority[j]);
+  const auto kth = scratch.begin() + (size - above - 1);
+  std::nth_element(scratch.begin(), kth, scratch.end(), std::greater<Scalar>());
+  return *kth;
+}
+
 /// Fills `working_set` (sorted) with the `size` features of highest priority, ties broken by
 /// index; `priority` is consumed (overwritten with +inf for the features that must be kept, and
-/// for a NaN). The size-th highest priority is found by nth_element on a copy of the priorities
-/// (`scratch`), contiguous values rather than indices compared through the array; one pass in
-/// index order then takes the features above it and the first of those equal to it.
+/// for a NaN). One pass in index order takes the features above the size-th highest priority
+/// (kth_highest) and the first of those equal to it.
 template <class Scalar, class Penalty>
 void select_working_set(const Penalty& penalty, const Vector<Scalar>& w, Vector<Scalar>& priority, Index size,
                         std::vector<Scalar>& scratch, std::vector<Index>& working_set) {
@@ -41,9 +71,7 @@ void select_working_set(const Penalty& penalty, const Vector<Scalar>& w, Vector<
     std::iota(working_set.begin(), working_set.end(), Index(0));
     return;
   }
-  scratch.assign(priority.data(), priority.data() + p);
-  std::nth_element(scratch.begin(), scratch.begin() + (size - 1), scratch.end(), std::greater<Scalar>());
-  const Scalar threshold = scratch[std::size_t(size - 1)];
+  const Scalar threshold = kth_highest(priority, size, scratch);
   Index ties = size;  // how many features equal to the threshold still belong
   for (Index j = 0; j < p; ++j) ties -= Index(priority[j] > threshold);
   std::size_t taken = 0;

@@ -195,16 +195,27 @@ class WorkingSetSolver {
     drift_.setZero(w_.size());
   }
 
-  // Least squares at w = 0 and b = 0 (a cold start without an intercept): X^T grad f = -X^T y / n,
-  // from the X^T y that the datafit computed at initialize, without a product with X. (With an
-  // intercept, b m - X^T y / n would cancel the digits that X^T (b - y) keeps when y is close to b.)
+  // Least squares at w = 0 (a cold start): X^T grad f = X^T (b 1 - y) / n = b m - X^T y / n, from
+  // the X^T y and the column means m that the datafit computed at initialize, without a product
+  // with X. The product's rounding error scales with ||X_j|| ||b 1 - y||, this form's with
+  // ||X_j|| (||y|| + sqrt(n) |b|): it is used while sqrt(n) |b| <= ||b 1 - y|| (y's mean, b at the
+  // null model, at most its spread), where the two bounds are within a factor of 3; y close to a
+  // constant would lose the digits that the product keeps. On text 100000x10000 Lasso /1000 with
+  // an intercept the product was 6% of the fit.
   bool gradient_from_target_correlations() {
     if constexpr (requires {
                     requires DatafitType::is_least_squares;
                     datafit_.target_correlations();
+                    datafit_.column_statistics();
                   }) {
-      if (b_ != Scalar(0) || !(w_.array() == Scalar(0)).all()) return false;
-      gradient_ = -datafit_.target_correlations().template cast<Scalar>() / Scalar(X_.rows());
+      if (!(w_.array() == Scalar(0)).all()) return false;
+      const Scalar rows = Scalar(X_.rows());
+      if (std::sqrt(rows) * std::abs(b_) > rows * raw_gradient_.norm())
+        return false;  // raw_gradient_ = (b - y) / n
+      const Eigen::VectorXd& correlations = datafit_.target_correlations();
+      const Eigen::VectorXd& means = datafit_.column_statistics().means;
+      for (Index j = 0; j < w_.size(); ++j)
+        gradient_[j] = b_ * Scalar(means[j]) - Scalar(correlations[j]) / rows;
       return true;
     } else {
       return false;
