@@ -29,8 +29,9 @@
 //                                 declares F(z) = ||y - z||^2 / (2n) exactly: the solver may then
 //                                 solve working sets on their Gram matrix (solvers/gram_cd.hpp).
 //   target_correlations()         X^T y (an Eigen::VectorXd) as computed at initialize, for
-//                                 least-squares datafits: the full gradient at w = 0 is then
-//                                 (b X^T 1 - X^T y) / n without a product with X.
+//                                 least-squares datafits: with column_statistics' means m, the
+//                                 full gradient at w = 0 is then b m - X^T y / n without a
+//                                 product with X (while y is not close to a constant).
 //   column_statistics()           ||X_j||^2 and mean_j (datafits/column_statistics.hpp) as
 //                                 computed at initialize, for datafits with
 //                                 lipschitz_is_column_norm: centred updates then need no pass

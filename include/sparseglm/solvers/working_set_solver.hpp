@@ -201,7 +201,7 @@ class WorkingSetSolver {
   // ||X_j|| (||y|| + sqrt(n) |b|): it is used while sqrt(n) |b| <= ||b 1 - y|| (y's mean, b at the
   // null model, at most its spread), where the two bounds are within a factor of 3; y close to a
   // constant would lose the digits that the product keeps. On text 100000x10000 Lasso /1000 with
-  // an intercept the product was 6% of the fit.
+  // an intercept the product took 2 ms of a 28 ms fit.
   bool gradient_from_target_correlations() {
     if constexpr (requires {
                     requires DatafitType::is_least_squares;
