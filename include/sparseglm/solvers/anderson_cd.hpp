@@ -101,15 +101,16 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
     return covariance_mode_ ? w_.size() : Base::default_working_set_size(support);
   }
 
-  // A working set whose columns hold half of X's entries becomes every feature: its epochs cost
-  // at least half of those on all features, while the light columns it leaves out (Zipf-like
-  // text data: a few frequent words hold most entries) would each take another outer iteration
-  // to enter. On bench/compare's text and we8there least-squares cells /100 and /1000 (ab.py, 3
-  // rounds) x1.07 in geometric mean: text 100000x10000 Lasso /1000 with intercept x1.38 (11 -> 9
-  // epochs), text ElasticNet /1000 without intercept x1.70 (18 -> 10 and 56 -> 26 epochs), but
-  // x0.82 where a set is widened far from the solution (text 100000x10000 Lasso /1000 without
-  // intercept: the same 16 epochs, more of them on every feature); we8there's the same epochs
-  // within 8%. Dense data is untouched: the rule needs half of the features.
+  // A working set whose columns hold half of X's entries (a third near the end on sparse data:
+  // WorkingSetSolver::widens) becomes every feature: its epochs cost at least half of those on
+  // all features, while the light columns it leaves out (Zipf-like text data: a few frequent
+  // words hold most entries) would each take another outer iteration to enter. On
+  // bench/compare's text and we8there least-squares cells /100 and /1000 (ab.py, 3 rounds) the
+  // half rule gave x1.07 in geometric mean: text 100000x10000 Lasso /1000 with intercept x1.38
+  // (11 -> 9 epochs), text ElasticNet /1000 without intercept x1.70 (18 -> 10 and 56 -> 26
+  // epochs), but x0.82 where a set is widened far from the solution (text 100000x10000 Lasso
+  // /1000 without intercept: the same 16 epochs, more of them on every feature); we8there's the
+  // same epochs within 8%. Dense data is untouched: the rule needs half of the features.
   static constexpr bool widens_heavy_working_sets = true;
 
   // Not for least squares: on bench/compare's least-squares cells with an intercept (ab.py, 2
