@@ -14,6 +14,7 @@
 #include "sparseglm/solvers/working_set.hpp"
 
 using sparseglm::detail::select_working_set;
+using sparseglm::detail::widening_pays;
 using sparseglm::detail::working_set_size;
 
 TEST_CASE("working_set_size: p0, then growth times the penalised support, capped at p", "[working_set]") {
@@ -29,6 +30,29 @@ TEST_CASE("working_set_size: p0, then growth times the penalised support, capped
   CHECK(working_set_size(10, 2, 30, 1000, 4) == 114);
   CHECK(working_set_size(10, 2, 2, 1000, 4) == 12);
   CHECK(working_set_size(10, 2, 2, 5, 4) == 5);
+}
+
+TEST_CASE("widening_pays: half of X's entries at any criterion; a third near the end, by the near-end rule",
+          "[working_set]") {
+  // (entries in the working set's columns, X's entries, criterion, tol, near_end_rule)
+  const double tol = 1e-6, total = 900;
+  for (const double criterion : {1e-2, 10 * tol, 2 * tol})
+    for (const bool near_end_rule : {false, true}) {
+      CAPTURE(criterion, near_end_rule);
+      CHECK(widening_pays(450, total, criterion, tol, near_end_rule));
+      CHECK_FALSE(widening_pays(449, total, criterion, tol, false));
+    }
+  // A third: with the rule, while 0.3 criterion > tol (another outer iteration is all but
+  // certain) and criterion <= 20 tol (close to the solution).
+  CHECK(widening_pays(300, total, 10 * tol, tol, true));
+  CHECK(widening_pays(300, total, 20 * tol, tol, true));
+  CHECK(widening_pays(300, total, 3.4 * tol, tol, true));
+  CHECK_FALSE(widening_pays(300, total, 21 * tol, tol, true));
+  CHECK_FALSE(widening_pays(300, total, 3.3 * tol, tol, true));
+  CHECK_FALSE(widening_pays(300, total, 10 * tol, tol, false));  // along a path, or dense content
+  CHECK_FALSE(widening_pays(299, total, 10 * tol, tol, true));
+  CHECK_FALSE(widening_pays(449, total, 21 * tol, tol, true));
+  CHECK_FALSE(widening_pays(449, total, 1e-2, tol, true));
 }
 
 TEST_CASE("select_working_set: the support, the unpenalised features, then the highest violations by index",

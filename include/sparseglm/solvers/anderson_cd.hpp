@@ -102,7 +102,7 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   }
 
   // A working set whose columns hold half of X's entries (a third near the end on sparse data:
-  // WorkingSetSolver::widens) becomes every feature: its epochs cost at least half of those on
+  // widening_pays in working_set.hpp) becomes every feature: its epochs cost at least half of those on
   // all features, while the light columns it leaves out (Zipf-like text data: a few frequent
   // words hold most entries) would each take another outer iteration to enter. On
   // bench/compare's text and we8there least-squares cells /100 and /1000 (ab.py, 3 rounds) the

@@ -20,6 +20,32 @@
 
 namespace sparseglm::detail {
 
+// A working set is solved down to this share of the outer criterion (unless it is solved to tol).
+inline constexpr double inner_share = 0.3;
+
+// Whether a working set whose columns hold `entries` of X's `total_entries` stored entries becomes
+// every feature, at outer criterion `criterion` of a fit to `tol`. On sparse data an epoch costs
+// about the stored entries it visits, and the extra features mostly stay at 0 and leave the epochs
+// (shrinking) after the second: widening a set whose columns hold a share s of X's entries costs
+// about 2 (1 - s) epochs on every feature, and saves the outer iteration's X^T v, which the
+// widened set's own gradients replace. At s >= 1/2 that pays even when this set is the last one
+// (on dense content too, where it needs half of the features). Near the end, while the criterion
+// is between tol / inner_share (another outer iteration is all but certain) and near_end_factor
+// times tol (the widened set starts close to the solution and converges in a few epochs),
+// s >= 1/3 is enough when `near_end_rule` (sparse content, not along a path): widening then also
+// saves the epochs on a set that would be widened in turn. Text 100000x10000 /1000 with
+// intercept (ladder of tols reaching suboptimality 1e-6, 7 rounds): Lasso 9 -> 6 epochs in 0.48
+// of the time, ElasticNet in 0.65; text 20000x50000 /1000 unchanged. Without the upper bound,
+// sets of s = 0.40 to 0.43 widened far from the solution there: ElasticNet without intercept
+// took 1.44 times as long (26 -> 31 epochs). Along a path the fits were the same and text
+// 20000x50000's 100-alpha Lasso path took 1.38 times as long (medians of 3 alternating runs).
+inline constexpr double near_end_factor = 20;
+inline bool widening_pays(double entries, double total_entries, double criterion, double tol,
+                          bool near_end_rule) {
+  const bool near_end = inner_share * criterion > tol && criterion <= near_end_factor * tol;
+  return 2 * entries >= total_entries || (near_end_rule && near_end && 3 * entries >= total_entries);
+}
+
 /// growth: how many times the penalised support the working set holds (2 in skglm).
 inline Index working_set_size(Index p0, Index n_unpenalized, Index support_size, Index n_features,
                               Index growth = 2) {

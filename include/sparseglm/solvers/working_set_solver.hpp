@@ -35,7 +35,7 @@
 //   Index next_working_set_size(Index support);
 //   static constexpr bool widens_heavy_working_sets;   whether a working set whose columns hold
 //                            at least half of X's stored entries (a third near the end on sparse
-//                            data: widens) becomes every feature;
+//                            data: widening_pays) becomes every feature;
 //   bool takes_settled_violators(Index count) const;   whether a working set takes in the
 //                            support and every violating feature, `count` in all, once the
 //                            violators' count has settled (settled_violators_size);
@@ -484,7 +484,7 @@ class WorkingSetSolver {
         break;
       }
       working_set_gradient_fresh_ = derived().solve_inner_problem(
-          working_set_, to_tol ? Scalar(options_.tol) : inner_share * stop_crit);
+          working_set_, to_tol ? Scalar(options_.tol) : Scalar(inner_share) * stop_crit);
     }
     result.coef = w_;
     result.intercept = b_;
@@ -494,11 +494,8 @@ class WorkingSetSolver {
     return result;
   }
 
-  // A working set is solved down to this share of the outer criterion (unless it is solved to tol).
-  static constexpr Scalar inner_share = Scalar(0.3);
-
   // The next working set into working_set_ (sorted): select_working_set's, or every feature when
-  // the solver widens heavy working sets and widening pays (widens). Returns whether it is every
+  // the solver widens heavy working sets and widening pays (working_set.hpp). Returns whether it is every
   // feature by the size rule, which is solved down to tol; a widened one is solved as the
   // working set it replaces, down to inner_share times the criterion (down to tol, we8there
   // ElasticNet /100 without intercept took 60 epochs instead of 46: started far from the
@@ -511,36 +508,16 @@ class WorkingSetSolver {
     select_working_set(penalty_, w_, priority_, size, selection_scratch_, working_set_);
     if (size >= p) return true;
     if constexpr (Derived::widens_heavy_working_sets) {
-      if (widens(criterion, bounded_checks)) {
+      // The third near the end (widening_pays) holds on sparse content and not along a path
+      // (bounded_checks), whose checks skip most of X^T v.
+      const bool near_end_rule = !bounded_checks && !dense_content();
+      if (widening_pays(stored_entries(working_set_), double(X_.nnz()), double(criterion), options_.tol,
+                        near_end_rule)) {
         working_set_.resize(std::size_t(p));
         std::iota(working_set_.begin(), working_set_.end(), Index(0));
       }
     }
     return false;
-  }
-
-  // Whether working_set_ becomes every feature. On sparse data an epoch costs about the stored
-  // entries it visits, and the extra features mostly stay at 0 and leave the epochs (shrinking)
-  // after the second: widening a set whose columns hold a share s of X's entries costs about
-  // 2 (1 - s) epochs on every feature, and saves the outer iteration's X^T v, which the widened
-  // set's own gradients replace. At s >= 1/2 that pays even when this set is the last one (on
-  // dense content too, where it needs half of the features). Near the end, while the criterion
-  // is between tol / inner_share (another outer iteration is all but certain) and
-  // near_end_factor times tol (the widened set starts close to the solution and converges in
-  // a few epochs), s >= 1/3 is enough on sparse data: widening then also saves the epochs on a
-  // set that would be widened in turn. Text 100000x10000 /1000 with intercept (ladder of tols
-  // reaching suboptimality 1e-6, 7 rounds): Lasso 9 -> 6 epochs in 0.48 of the time,
-  // ElasticNet in 0.65; text 20000x50000 /1000 unchanged. Without the upper bound, sets of
-  // s = 0.40 to 0.43 widened far from the solution there: ElasticNet without intercept took
-  // 1.44 times as long (26 -> 31 epochs). Not along a path (bounded_checks), where the checks
-  // skip most of X^T v: there the fits were the same and text 20000x50000's 100-alpha Lasso path
-  // took 1.38 times as long (medians of 3 alternating runs).
-  static constexpr double near_end_factor = 20;
-  bool widens(Scalar criterion, bool bounded_checks) const {
-    const double entries = stored_entries(working_set_), total = double(X_.nnz());
-    const double tol = options_.tol;
-    const bool near_end = inner_share * criterion > Scalar(tol) && double(criterion) <= near_end_factor * tol;
-    return 2 * entries >= total || (near_end && !bounded_checks && !dense_content() && 3 * entries >= total);
   }
 
   // The support and every penalised feature at 0 that violates optimality (s_j > 0), once fewer
