@@ -102,9 +102,9 @@ class AndersonCD : public WorkingSetSolver<AndersonCD<Design, DatafitType, Penal
   }
 
   // A working set whose columns hold half of X's entries (a third near the end on sparse data:
-  // widening_pays in working_set.hpp) becomes every feature: its epochs cost at least half of those on
-  // all features, while the light columns it leaves out (Zipf-like text data: a few frequent
-  // words hold most entries) would each take another outer iteration to enter. On
+  // widening_pays in working_set.hpp) becomes every feature: its epochs cost at least half of
+  // those on all features, while the light columns it leaves out (Zipf-like text data: a few
+  // frequent words hold most entries) would each take another outer iteration to enter. On
   // bench/compare's text and we8there least-squares cells /100 and /1000 (ab.py, 3 rounds) the
   // half rule gave x1.07 in geometric mean: text 100000x10000 Lasso /1000 with intercept x1.38
   // (11 -> 9 epochs), text ElasticNet /1000 without intercept x1.70 (18 -> 10 and 56 -> 26

@@ -495,9 +495,9 @@ class WorkingSetSolver {
   }
 
   // The next working set into working_set_ (sorted): select_working_set's, or every feature when
-  // the solver widens heavy working sets and widening pays (working_set.hpp). Returns whether it is every
-  // feature by the size rule, which is solved down to tol; a widened one is solved as the
-  // working set it replaces, down to inner_share times the criterion (down to tol, we8there
+  // the solver widens heavy working sets and widening pays (working_set.hpp). Returns whether it
+  // is every feature by the size rule, which is solved down to tol; a widened one is solved as
+  // the working set it replaces, down to inner_share times the criterion (down to tol, we8there
   // ElasticNet /100 without intercept took 60 epochs instead of 46: started far from the
   // solution, its epochs missed the lagged-mean ones that a later outer iteration chose).
   bool select_next_working_set(Scalar criterion, bool bounded_checks) {
